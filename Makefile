@@ -1,0 +1,46 @@
+# newsarchive — every target creates the virtualenv first when it is missing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/news.db
+
+.PHONY: install crawl test demo eval bench check-live serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: crawl every site into $(DB).
+crawl: $(STAMP)
+	$(BIN)/newsarchive crawl --db $(DB)
+
+## Every test, offline.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## The whole path offline on the bundled mirrors, ending in a search.
+demo: $(STAMP)
+	$(BIN)/newsarchive demo
+
+## Extraction quality against ../shared/eval (skips when absent).
+eval: $(STAMP)
+	$(BIN)/python bench/eval.py
+
+## Speed and size benchmarks; ratios against baselines measured in the same run.
+bench: $(STAMP)
+	$(BIN)/python bench/search_bench.py
+
+## Needs internet: which selectors and discovery steps still match the real sites.
+check-live: $(STAMP)
+	$(BIN)/newsarchive check-live
+
+serve: $(STAMP)
+	$(BIN)/newsarchive serve --db $(DB)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,213 @@
+"""The archive's SQLite schema and the connection every writer and reader uses.
+
+One function opens the archive (`open_db`), creating or migrating the schema; writers
+wrap each article in `transaction(db)`. See docs/ARCHITECTURE.md for why each table exists.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    site TEXT NOT NULL,
+    title TEXT NOT NULL,
+    lead TEXT,
+    body TEXT NOT NULL,
+    published_at TEXT,
+    published_utc TEXT,
+    modified_at TEXT,
+    author TEXT,
+    section TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    images TEXT NOT NULL DEFAULT '[]',
+    credited_source TEXT,
+    credited_via TEXT,
+    language TEXT,
+    region TEXT,
+    story_region TEXT,
+    fetched_at TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    story_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
+CREATE INDEX IF NOT EXISTS articles_site_published ON articles(site, published_utc);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+CREATE INDEX IF NOT EXISTS articles_story_region ON articles(story_region, published_utc);
+
+CREATE TABLE IF NOT EXISTS article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    tag_norm TEXT NOT NULL,
+    PRIMARY KEY (article_id, tag_norm)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_tags_norm ON article_tags(tag_norm, article_id);
+
+-- Every URL known to lead to an archived article (canonical, as fetched, exact duplicates),
+-- so that a crawl can skip it before downloading.
+CREATE TABLE IF NOT EXISTS article_urls (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_urls_article ON article_urls(article_id);
+
+-- Stemmed copies of the searchable text; the stemmed FTS index is built over this table.
+CREATE TABLE IF NOT EXISTS article_stems (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    title TEXT,
+    lead TEXT,
+    body TEXT
+);
+
+-- The page as fetched, gzip-compressed, so that extraction can run again without fetching.
+CREATE TABLE IF NOT EXISTS pages (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    http_encoding TEXT,
+    html_gz BLOB NOT NULL
+);
+
+-- Earlier versions of articles whose page changed.
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    saved_at TEXT NOT NULL,
+    title TEXT,
+    lead TEXT,
+    body TEXT,
+    tags TEXT,
+    published_at TEXT,
+    modified_at TEXT,
+    content_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS versions_article ON versions(article_id);
+
+-- Rejected pages: why, where, when.
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    site TEXT,
+    reason TEXT NOT NULL,
+    detail TEXT,
+    at TEXT NOT NULL,
+    run_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
+
+-- One row per crawl, and one per site within it: the figures health checks compare.
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    sites TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    requests INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS site_runs (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    site TEXT NOT NULL,
+    pages INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    missing TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (run_id, site)
+);
+
+-- Syndicated copies of one story across sites share a story row.
+CREATE TABLE IF NOT EXISTS stories (
+    id INTEGER PRIMARY KEY,
+    first_article_id INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL
+);
+"""
+
+#: The raw FTS index (readable snippets, exact phrases) and the stemmed one (morphology).
+FTS_TABLES = {
+    "articles": ("title", "lead", "body"),
+    "article_stems": ("title", "lead", "body"),
+}
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, with a busy timeout."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open the archive at `path`, creating the schema when needed."""
+    if not create and str(path) != ":memory:" and not Path(path).exists():
+        raise FileNotFoundError(f"no archive at {path} (crawl or import first, or pass --db)")
+    db = sqlite_utils.Database(connect(path))
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create tables, indexes and FTS indexes that are missing; idempotent."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version == SCHEMA_VERSION:
+        return
+    with transaction(db):  # executescript() would commit on its own; run statement by statement
+        for statement in _statements(SCHEMA):
+            db.execute(statement)
+    for table, columns in FTS_TABLES.items():
+        if not db[table].detect_fts():
+            db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: one article, one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

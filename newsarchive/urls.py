@@ -1,0 +1,29 @@
+"""Canonical URLs: one spelling per article, whatever link led to it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+#: Query parameters that only track where a reader came from.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|yclid|ysclid|_openstat|from|ref|share|mc_cid|mc_eid|igshid|amp)$",
+    re.IGNORECASE,
+)
+_AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html$|$)", re.IGNORECASE)
+
+
+def canonicalize_url(url: str) -> str:
+    """Normalise scheme, host case, www., default port, trailing slash, tracking
+    parameters, fragments and AMP variants, so that two links to one page compare equal."""
+    parts = urlsplit(url.strip())
+    scheme = "https" if parts.scheme.lower() in ("http", "https", "") else parts.scheme.lower()
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    port = parts.port
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    path = _AMP_PATH.sub("", parts.path) or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
