@@ -1,0 +1,31 @@
+"""The `newsarchive` command: each subcommand is a thin click wrapper over a library
+function of the same name (newsarchive.query, newsarchive.crawl, ...)."""
+
+from __future__ import annotations
+
+import click
+
+from newsarchive import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsarchive")
+def cli() -> None:
+    """Crawl Kazakhstan's news sites into a searchable SQLite archive."""
+
+
+def db_option(func):
+    """--db PATH, defaulting to $NEWSARCHIVE_DB, else data/news.db."""
+    return click.option(
+        "--db",
+        "db_path",
+        envvar="NEWSARCHIVE_DB",
+        default="data/news.db",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="Archive database (env: NEWSARCHIVE_DB).",
+    )(func)
+
+
+# Command modules register themselves on `cli` when imported.
+from newsarchive.cli import archive_commands, search_commands  # noqa: E402,F401

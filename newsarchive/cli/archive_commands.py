@@ -1,0 +1,1 @@
+"""Commands that fill the archive: crawl, import, extract, sites, health, demo."""

@@ -1,0 +1,1 @@
+"""Commands that read the archive: search, tags, stats, trend, serve."""
