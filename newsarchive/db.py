@@ -142,10 +142,16 @@ CREATE TABLE IF NOT EXISTS stories (
     first_article_id INTEGER,
     created_at TEXT NOT NULL
 );
+-- MinHash signature of each article's text, and its LSH band keys for finding candidates.
 CREATE TABLE IF NOT EXISTS story_signatures (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     signature BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS story_bands (
+    band_key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
 """
 
 #: The raw FTS index (readable snippets, exact phrases) and the stemmed one (morphology).

@@ -1,0 +1,176 @@
+"""Writing articles: dedupe against what is stored, then insert or update in one transaction.
+
+An article arrives validated and normalised (newsarchive.validate, newsarchive.normalise).
+`store_article` decides what it is — new, a changed version of a stored article, an
+unchanged re-fetch, or an exact copy of another stored article under another URL — and
+writes the article, its tags, URLs, stemmed text, raw page and story together or not at all.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from newsarchive.db import transaction
+from newsarchive.model import Article
+from newsarchive.normalise import to_utc
+from newsarchive.stories import assign_story
+from newsarchive.textnorm import fold_tag, stem_text
+from newsarchive.urls import canonicalize_url
+
+NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
+
+#: Columns of `articles` that an article's page sets (the rest is bookkeeping).
+ARTICLE_COLUMNS = (
+    "canonical_url", "url", "site", "title", "lead", "body", "published_at", "published_utc",
+    "modified_at", "author", "section", "tags", "images", "credited_source", "credited_via",
+    "language", "region", "story_region", "fetched_at", "content_hash",
+)
+#: What a changed page changes; a difference in any of these makes a new version.
+VERSIONED = ("title", "lead", "body", "tags", "published_at", "modified_at", "content_hash")
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    status: str
+    article_id: int
+    duplicate_of: int | None = None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def find_stored(db, article: Article) -> tuple[str, int] | None:
+    """("url", id) when any of the article's URLs is archived, ("content", id) when its exact
+    text is archived under another URL, else None."""
+    urls = {article.canonical_url, canonicalize_url(article.url)}
+    placeholders = ",".join("?" * len(urls))
+    row = db.execute(f"SELECT article_id FROM article_urls WHERE url IN ({placeholders}) LIMIT 1", list(urls)).fetchone()
+    if row:
+        return "url", row[0]
+    row = db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", [article.content_hash]).fetchone()
+    if row:
+        return "content", row[0]
+    return None
+
+
+def _row(article: Article) -> dict:
+    return {
+        "canonical_url": article.canonical_url,
+        "url": article.url,
+        "site": article.site,
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "published_at": article.published_at,
+        "published_utc": to_utc(article.published_at),
+        "modified_at": article.modified_at,
+        "author": article.author,
+        "section": article.section,
+        "tags": json.dumps(article.tags, ensure_ascii=False),
+        "images": json.dumps(article.images, ensure_ascii=False),
+        "credited_source": article.credited_source,
+        "credited_via": article.credited_via,
+        "language": article.language,
+        "region": article.region,
+        "story_region": article.story_region,
+        "fetched_at": article.fetched_at,
+        "content_hash": article.content_hash,
+    }
+
+
+def store_article(db, article: Article, *, now: str | None = None) -> StoreResult:
+    """Insert or update one validated, normalised article with everything that hangs on it."""
+    now = now or _now()
+    row = _row(article)
+    with transaction(db):
+        found = find_stored(db, article)
+        if found and found[0] == "content":
+            _add_urls(db, found[1], article, kind="duplicate")
+            db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, found[1]])
+            return StoreResult(DUPLICATE, found[1], duplicate_of=found[1])
+        if found:
+            article_id = found[1]
+            stored = dict(zip(ARTICLE_COLUMNS, db.execute(
+                f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id]).fetchone()))
+            if all(stored[c] == row[c] for c in VERSIONED):
+                db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
+                _add_urls(db, article_id, article, kind="alias")
+                return StoreResult(UNCHANGED, article_id)
+            _save_version(db, article_id, stored, now)
+            assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c != "canonical_url")
+            db.execute(f"UPDATE articles SET {assignments}, last_seen = :now WHERE id = :id",
+                       {**row, "now": now, "id": article_id})
+            status = UPDATED
+        else:
+            columns = ", ".join(ARTICLE_COLUMNS)
+            values = ", ".join(f":{c}" for c in ARTICLE_COLUMNS)
+            article_id = db.execute(
+                f"INSERT INTO articles ({columns}, first_seen, last_seen) VALUES ({values}, :now, :now)",
+                {**row, "now": now},
+            ).lastrowid
+            status = NEW
+        _add_urls(db, article_id, article, kind="canonical")
+        _write_tags(db, article_id, article.tags)
+        _write_stems(db, article_id, article)
+        _write_page(db, article_id, article, now)
+        assign_story(db, article_id, article.body or "", now)
+    return StoreResult(status, article_id)
+
+
+def _add_urls(db, article_id: int, article: Article, kind: str) -> None:
+    db.execute("INSERT OR IGNORE INTO article_urls (url, article_id, kind) VALUES (?, ?, ?)",
+               [article.canonical_url, article_id, kind])
+    fetched = canonicalize_url(article.url)
+    if fetched != article.canonical_url:
+        db.execute("INSERT OR IGNORE INTO article_urls (url, article_id, kind) VALUES (?, ?, ?)",
+                   [fetched, article_id, "alias" if kind == "canonical" else kind])
+
+
+def _write_tags(db, article_id: int, tags: list[str]) -> None:
+    db.execute("DELETE FROM article_tags WHERE article_id = ?", [article_id])
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm) VALUES (?, ?, ?)",
+        [(article_id, tag, fold_tag(tag)) for tag in tags],
+    )
+
+
+def _write_stems(db, article_id: int, article: Article) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO article_stems (article_id, title, lead, body) VALUES (?, ?, ?, ?)",
+        [article_id, stem_text(article.title), stem_text(article.lead), stem_text(article.body)],
+    )
+
+
+def _write_page(db, article_id: int, article: Article, now: str) -> None:
+    if article.raw_html is None:
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO pages (article_id, url, fetched_at, http_encoding, html_gz) VALUES (?, ?, ?, ?, ?)",
+        [article_id, article.url, article.fetched_at or now, article.http_encoding, gzip.compress(article.raw_html)],
+    )
+
+
+def _save_version(db, article_id: int, stored: dict, now: str) -> None:
+    db.execute(
+        """INSERT INTO versions (article_id, saved_at, title, lead, body, tags, published_at, modified_at, content_hash)
+           VALUES (:article_id, :saved_at, :title, :lead, :body, :tags, :published_at, :modified_at, :content_hash)""",
+        {"article_id": article_id, "saved_at": now, **{c: stored[c] for c in VERSIONED}},
+    )
+
+
+def record_failure(db, url: str, reason: str, *, site: str | None = None, detail: str | None = None,
+                   run_id: int | None = None, now: str | None = None) -> None:
+    """Keep a rejected page's URL and reason (its own transaction)."""
+    db.execute(
+        "INSERT INTO failures (url, site, reason, detail, at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+        [url, site, reason, detail, now or _now(), run_id],
+    )
+
+
+def is_known_url(db, url: str) -> bool:
+    """True when `url` (in any spelling) leads to an archived article."""
+    return db.execute("SELECT 1 FROM article_urls WHERE url = ?", [canonicalize_url(url)]).fetchone() is not None

@@ -1,0 +1,85 @@
+"""Normalisation: one spelling of everything that dedupe, storage and search compare."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from newsarchive.model import Article
+from newsarchive.sites import Site
+from newsarchive.textnorm import fold_tag, words
+from newsarchive.urls import canonicalize_url
+
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_text(text: str | None) -> str | None:
+    """Collapse runs of spaces, keep paragraph breaks as one blank line, trim."""
+    if text is None:
+        return None
+    text = _INLINE_SPACE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = [" ".join(p.split()) for p in _BLANK_LINES.split(text)]
+    cleaned = "\n\n".join(p for p in paragraphs if p)
+    return cleaned or None
+
+
+def content_hash(body: str) -> str:
+    """Hash of the body's folded words: the same text however it was spaced or cased."""
+    return hashlib.sha1(" ".join(words(body)).encode()).hexdigest()
+
+
+def dedupe_tags(tags: list[str]) -> list[str]:
+    """Tags trimmed, with one spelling kept per folded form, in page order."""
+    seen: dict[str, str] = {}
+    for tag in tags or []:
+        tag = " ".join(str(tag).split()).strip("# ")
+        if tag and fold_tag(tag) not in seen:
+            seen[fold_tag(tag)] = tag
+    return list(seen.values())
+
+
+def choose_canonical(url: str, declared: str | None) -> str:
+    """The page's own canonical link when it names a real page of the same host, else the URL."""
+    if declared:
+        page, claimed = urlsplit(url), urlsplit(declared)
+        same_host = (page.hostname or "").removeprefix("www.") == (claimed.hostname or "").removeprefix("www.")
+        if same_host and claimed.path not in ("", "/"):
+            return canonicalize_url(declared)
+    return canonicalize_url(url)
+
+
+def to_utc(iso: str | None) -> str | None:
+    """An ISO 8601 timestamp with offset, converted to UTC (what sorting and filters use)."""
+    if not iso:
+        return None
+    return datetime.fromisoformat(iso).astimezone(timezone.utc).isoformat()
+
+
+def normalise_article(article: Article, site: Site | None = None) -> Article:
+    """Clean text fields, fix the canonical URL, site, region, tags and content hash in place."""
+    article.title = clean_text(article.title)
+    article.lead = clean_text(article.lead)
+    article.body = clean_text(article.body)
+    article.author = clean_text(article.author)
+    article.section = clean_text(article.section)
+    article.tags = dedupe_tags(article.tags)
+    article.canonical_url = choose_canonical(article.url, article.canonical_url)
+    if site is not None:
+        article.site = site.domain
+        article.region = article.region or site.region
+    article.site = article.site or (urlsplit(article.url).hostname or "").removeprefix("www.")
+    if article.story_region is None:
+        article.story_region = _story_region(article)
+    article.content_hash = content_hash(article.body or "")
+    return article
+
+
+def _story_region(article: Article) -> str | None:
+    try:
+        from newsarchive.regions import story_region
+    except ImportError:  # the gazetteer is optional until it lands
+        return None
+    return story_region(article.title or "", "\n\n".join(filter(None, [article.lead, article.body])), article.region)

@@ -1,0 +1,49 @@
+"""Validation: an article is stored whole or rejected with a reason, never half."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from newsarchive import defaults
+from newsarchive.model import Article
+
+
+class Rejected(Exception):
+    """An article that cannot be stored; `reason` is a short code, `detail` says why."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def _parse_iso(value: str, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Rejected("bad_date", f"{field} is not ISO 8601: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise Rejected("bad_date", f"{field} has no UTC offset: {value!r}")
+    return parsed
+
+
+def validate_article(article: Article, *, now: datetime | None = None) -> Article:
+    """Return `article` unchanged when it can be stored; raise Rejected otherwise."""
+    if not article.url:
+        raise Rejected("no_url")
+    if not (article.title or "").strip():
+        raise Rejected("no_title", "no headline found")
+    body = (article.body or "").strip()
+    if not body:
+        raise Rejected("no_body", "no article text found")
+    if len(body) < defaults.MIN_BODY_CHARS:
+        raise Rejected("body_too_short", f"{len(body)} characters, fewer than {defaults.MIN_BODY_CHARS}")
+    latest = (now or datetime.now(timezone.utc)) + timedelta(days=1)
+    for field in ("published_at", "modified_at"):
+        value = getattr(article, field)
+        if not value:
+            continue
+        when = _parse_iso(value, field)
+        if when.year < defaults.EARLIEST_YEAR or when > latest:
+            raise Rejected("impossible_date", f"{field} {value} is before {defaults.EARLIEST_YEAR} or in the future")
+    return article
