@@ -110,6 +110,7 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
 
 -- One row per crawl, and one per site within it: the figures health checks compare.
+-- missing_fields / missed_selectors: JSON {field: share of the run's article pages}.
 CREATE TABLE IF NOT EXISTS crawl_runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -125,14 +126,20 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 CREATE TABLE IF NOT EXISTS site_runs (
     run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
     site TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    requests INTEGER NOT NULL DEFAULT 0,
+    discovered INTEGER NOT NULL DEFAULT 0,
     pages INTEGER NOT NULL DEFAULT 0,
+    skipped_known INTEGER NOT NULL DEFAULT 0,
     new INTEGER NOT NULL DEFAULT 0,
     updated INTEGER NOT NULL DEFAULT 0,
     unchanged INTEGER NOT NULL DEFAULT 0,
     duplicates INTEGER NOT NULL DEFAULT 0,
     rejected INTEGER NOT NULL DEFAULT 0,
     errors INTEGER NOT NULL DEFAULT 0,
-    missing TEXT NOT NULL DEFAULT '{}',
+    missing_fields TEXT NOT NULL DEFAULT '{}',
+    missed_selectors TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (run_id, site)
 );
 

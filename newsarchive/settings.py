@@ -1,0 +1,54 @@
+"""Scrapy settings for newsarchive. Ours are NEWSARCHIVE_*; the rest is polite crawling."""
+
+import os
+
+from newsarchive import __version__, defaults
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+#: Where articles are stored (the CLI passes --db here).
+NEWSARCHIVE_DB = defaults.db_path()
+#: Contact URL named in the User-Agent, so site owners can reach whoever runs the crawl.
+NEWSARCHIVE_CONTACT_URL = os.environ.get("NEWSARCHIVE_CONTACT_URL", "https://github.com/newsarchive/newsarchive")
+NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS = defaults.SITEMAP_MAX_AGE_DAYS
+NEWSARCHIVE_LISTING_MAX_PAGES = defaults.LISTING_MAX_PAGES
+#: The crawl_runs row this crawl reports to (set by `newsarchive crawl`; a bare `scrapy crawl` makes its own).
+NEWSARCHIVE_RUN_ID = None
+
+USER_AGENT = f"newsarchive/{__version__} (+{NEWSARCHIVE_CONTACT_URL})"
+
+# Politeness: robots.txt, one or two requests at a time per site, adaptive delays.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = False
+
+# Nothing listens on a port for remote code or a console.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "newsarchive.middlewares.SkipArchivedArticles": 50,
+}
+ITEM_PIPELINES = {
+    "newsarchive.pipelines.validate.ValidatePipeline": 100,
+    "newsarchive.pipelines.normalise.NormalisePipeline": 200,
+    "newsarchive.pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "newsarchive.runs.CrawlRunRecorder": 500,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
