@@ -174,3 +174,19 @@ def record_failure(db, url: str, reason: str, *, site: str | None = None, detail
 def is_known_url(db, url: str) -> bool:
     """True when `url` (in any spelling) leads to an archived article."""
     return db.execute("SELECT 1 FROM article_urls WHERE url = ?", [canonicalize_url(url)]).fetchone() is not None
+
+
+def archive_article(db, article: Article, *, now: str | None = None, run_id: int | None = None) -> StoreResult | None:
+    """Validate, normalise and store one article, as a crawl's pipelines do; None when rejected
+    (the reason is recorded in `failures`)."""
+    from newsarchive.normalise import normalise_article
+    from newsarchive.sites import site_for_url
+    from newsarchive.validate import Rejected, validate_article
+
+    try:
+        validate_article(article)
+    except Rejected as rejection:
+        record_failure(db, article.url, rejection.reason, site=article.site, detail=rejection.detail,
+                       run_id=run_id, now=now)
+        return None
+    return store_article(db, normalise_article(article, site_for_url(article.url)), now=now)

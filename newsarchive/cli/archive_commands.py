@@ -1,1 +1,131 @@
 """Commands that fill the archive: crawl, import, extract, sites, health, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from newsarchive.cli import cli, db_option
+
+#: Exit codes of `newsarchive crawl` (documented in README.md).
+EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE = 0, 1, 3, 2
+
+
+@cli.command()
+@click.argument("sites", nargs=-1)
+@click.option("--url", help="Archive an unknown site by discovering its feeds, sitemaps and articles.")
+@click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
+              help="Fetch SITE from a mirror serving the same paths (repeatable).")
+@click.option("--max-articles", type=int, help="Stop each site after this many articles.")
+@click.option("--max-minutes", type=float, help="Stop each site after this many minutes.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable).")
+@db_option
+def crawl(sites, url, base_urls, max_articles, max_minutes, settings, db_path):
+    """Crawl SITES (default: every site entry) into the archive.
+
+    Exit codes: 0 done, 1 done with errors, 2 bad usage, 3 another crawl holds the lock.
+    """
+    from newsarchive import crawl as crawling
+    from newsarchive.lock import Locked
+    from newsarchive.sites import SiteError, get_site
+
+    try:
+        mirrors = dict(_pair(item, "--base-url") for item in base_urls)
+        for name in [*sites, *mirrors]:
+            get_site(name)
+    except (SiteError, click.BadParameter) as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        summary = crawling.crawl(list(sites) or None, db_path=db_path, url=url, base_urls=mirrors,
+                                 max_articles=max_articles, max_minutes=max_minutes,
+                                 settings=dict(_pair(item, "--set") for item in settings))
+    except Locked as error:
+        click.echo(f"newsarchive crawl: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    errors = 0
+    for site, row in sorted(summary.figures.items()):
+        errors += row["errors"]
+        click.echo(f"{site}: {row['new']} new, {row['updated']} updated, {row['unchanged']} unchanged, "
+                   f"{row['duplicates']} duplicates, {row['rejected']} rejected, {row['errors']} errors")
+    for site, warnings in sorted(summary.warnings.items()):
+        for warning in warnings:
+            click.echo(f"warning: {site}: {warning}", err=True)
+    sys.exit(EXIT_ERRORS if errors else EXIT_OK)
+
+
+def _pair(item: str, option: str) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not sep or not name:
+        raise click.BadParameter(f"{option} takes NAME=VALUE, got {item!r}")
+    return name.strip(), value.strip()
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@db_option
+def import_(file, db_path):
+    """Import articles from a JSON Lines FILE (the shape `extract` prints; - for stdin)."""
+    from newsarchive.db import open_db
+    from newsarchive.importer import import_articles
+
+    db = open_db(db_path)
+    counts = import_articles(db, file, source=file.name)
+    click.echo(", ".join(f"{counts[k]} {k}" for k in ("new", "updated", "unchanged", "duplicate", "rejected", "invalid")))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--url", help="The page's URL (for relative links and site selectors).")
+@click.option("--fetched-at", help="When the page was fetched (ISO 8601), for relative dates; default now.")
+@click.option("--encoding", help="Charset from the HTTP header, if known.")
+def extract(file, url, fetched_at, encoding):
+    """Extract the article of an HTML FILE and print it as one JSON object."""
+    from newsarchive.extract import extract as extract_article
+    from newsarchive.sites import site_for_url
+
+    data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    fetched = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(timezone.utc)
+    article = extract_article(data, url, fetched_at=fetched, site=site_for_url(url) if url else None,
+                              http_encoding=encoding)
+    click.echo(json.dumps(article, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@db_option
+def sites(fmt, db_path):
+    """List the site entries: name, domain, region, discovery and health."""
+    from newsarchive.sites_report import sites as site_rows
+
+    rows = site_rows(db_path if Path(db_path).exists() else None)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['name']:<12} {row['domain']:<18} {row['region']:<24} {row['discovery']:<22} {row['health']}")
+
+
+@cli.command()
+@click.argument("sites", nargs=-1)
+@db_option
+def health(sites, db_path):
+    """Flag sites whose yield dropped to zero or whose fields went missing (template changes).
+
+    Exit code 1 when any site is flagged.
+    """
+    from newsarchive.db import open_db
+    from newsarchive.health import health as site_health
+
+    db = open_db(db_path, create=False)
+    flagged = 0
+    for report in site_health(db, list(sites) or None):
+        status = "ok" if report.ok else "FLAGGED"
+        click.echo(f"{report.site}: {status} (last run {report.last_run}, {report.pages} pages, {report.stored} stored)")
+        for warning in report.warnings:
+            click.echo(f"  - {warning}")
+        flagged += not report.ok
+    sys.exit(1 if flagged else 0)

@@ -1,0 +1,95 @@
+"""Running crawls: the library behind `newsarchive crawl`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsarchive.db import open_db
+from newsarchive.lock import crawl_lock
+from newsarchive.runs import finish_run, start_run
+from newsarchive.sites import get_site, load_sites
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int
+    sites: list[str]
+    figures: dict[str, dict] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def new(self) -> int:
+        return sum(f["new"] for f in self.figures.values())
+
+
+def crawl_settings(db_path: str, overrides: dict | None = None) -> Settings:
+    """newsarchive.settings with the archive path and any overrides applied."""
+    settings = Settings()
+    settings.setmodule("newsarchive.settings", priority="project")
+    settings.set("NEWSARCHIVE_DB", db_path, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def crawl(
+    sites: list[str] | None = None,
+    *,
+    db_path: str,
+    url: str | None = None,
+    base_urls: dict[str, str] | None = None,
+    max_articles: int | None = None,
+    max_minutes: float | None = None,
+    settings: dict | None = None,
+) -> CrawlSummary:
+    """Crawl the named sites (default: all), or one unknown site at `url`, into the archive.
+
+    `base_urls` maps a site name to a mirror serving the same paths. Holds the archive's
+    crawl lock (raises newsarchive.lock.Locked when another crawl runs). Call once per process.
+    """
+    from spiders.auto import AutoSpider
+    from spiders.news import spider_for
+
+    if url:
+        names, spiders = ["auto"], [(AutoSpider, {"url": url})]
+    else:
+        names = sites or sorted(load_sites())
+        spiders = [(spider_for(get_site(n)), {"base_url": (base_urls or {}).get(get_site(n).name)}) for n in names]
+    overrides = dict(settings or {})
+    if max_articles:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = max_articles
+    if max_minutes:
+        overrides["CLOSESPIDER_TIMEOUT"] = int(max_minutes * 60)
+    with crawl_lock(db_path):
+        db = open_db(db_path)
+        run_id = start_run(db, names)
+        overrides["NEWSARCHIVE_RUN_ID"] = run_id
+        process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+        for spider_cls, kwargs in spiders:
+            process.crawl(spider_cls, **{k: v for k, v in kwargs.items() if v})
+        status = "finished"
+        try:
+            process.start()
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            finish_run(db, run_id, status)
+            summary = _summary(db, run_id, names)
+            db.close()
+    return summary
+
+
+def _summary(db, run_id: int, names: list[str]) -> CrawlSummary:
+    from newsarchive.health import site_health
+
+    summary = CrawlSummary(run_id, names)
+    for row in db.query("SELECT * FROM site_runs WHERE run_id = ?", [run_id]):
+        summary.figures[row["site"]] = row
+        warnings = site_health(db, row["site"]).warnings
+        if warnings:
+            summary.warnings[row["site"]] = warnings
+    return summary

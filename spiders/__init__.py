@@ -1,0 +1,1 @@
+"""Scrapy spiders: one per site entry (spiders.sites) and `auto` for unknown sites."""

@@ -1,0 +1,54 @@
+"""`auto`: archive a site we have no entry for, by discovering its feeds, sitemaps and articles."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import scrapy
+
+from newsarchive import discovery
+from newsarchive.sites import Site
+from spiders.news import NewsSpider
+
+
+class AutoSpider(NewsSpider):
+    """Usage: scrapy crawl auto -a url=https://example.kz/"""
+
+    name = "auto"
+
+    def __init__(self, *args, url: str | None = None, **kwargs):
+        if not url:
+            raise ValueError("the auto spider needs -a url=https://site/")
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+        origin = f"{parts.scheme}://{parts.netloc}"
+        self.site = Site(name="auto", domain=(parts.hostname or "").removeprefix("www."), base_url=origin,
+                         region="unknown")
+        self.start_url = parts.geturl()
+        super().__init__(*args, base_url=origin, **kwargs)
+
+    async def start(self):
+        yield scrapy.Request(self.site.url("/robots.txt"), callback=self.parse_robots)
+        yield scrapy.Request(self.start_url, callback=self.parse_front)
+        for path in discovery.SITEMAP_GUESSES:
+            yield scrapy.Request(self.site.url(path), callback=self.parse_sitemap)
+        for path in discovery.FEED_GUESSES:
+            yield scrapy.Request(self.site.url(path), callback=self.parse_feed)
+
+    def is_article(self, url: str, source: str = "listing") -> bool:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        if source in ("feed", "sitemap"):
+            return host == self.site.domain
+        return discovery.looks_like_article(url, self.site.domain)
+
+    def parse_robots(self, response):
+        for sitemap in discovery.robots_sitemaps(response.body):
+            yield scrapy.Request(sitemap, callback=self.parse_sitemap)
+
+    def parse_front(self, response):
+        for feed in discovery.alternate_feeds(response.body, response.url):
+            yield scrapy.Request(feed, callback=self.parse_feed)
+        seen = set()
+        for link in discovery.page_links(response.body, response.url):
+            if link not in seen and self.is_article(link):
+                seen.add(link)
+                yield self.article_request(link)
