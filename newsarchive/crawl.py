@@ -13,6 +13,15 @@ from newsarchive.runs import finish_run, start_run
 from newsarchive.sites import get_site, load_sites
 
 
+#: Settings for crawling mirrors on 127.0.0.1: no delays, no throttling (they are ours).
+MIRROR_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "RETRY_TIMES": 0,
+}
+
+
 @dataclass
 class CrawlSummary:
     run_id: int

@@ -129,3 +129,19 @@ def health(sites, db_path):
             click.echo(f"  - {warning}")
         flagged += not report.ok
     sys.exit(1 if flagged else 0)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="data/demo.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to build the demo archive (replaced).")
+@click.option("--tag", default="Пенсия 2026", show_default=True, help="The tag searched at the end.")
+@click.pass_context
+def demo(ctx, db_path, tag):
+    """Serve the bundled mirrors on 127.0.0.1, crawl them into a fresh archive, search by tag."""
+    from newsarchive.demo import demo as run_demo
+    from newsarchive.cli.search_commands import search
+
+    summary = run_demo(db_path)
+    click.echo(f"crawled {len(summary.figures)} mirrored sites: {summary.new} articles archived in {db_path}")
+    click.echo(f'\n$ newsarchive search --tag "{tag}" --db {db_path}\n')
+    ctx.invoke(search, tags=(tag,), db_path=db_path)
