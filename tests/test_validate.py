@@ -1,0 +1,29 @@
+import pytest
+
+from newsarchive.model import Article
+from newsarchive.validate import Rejected, validate_article
+
+BODY = "Текст новости о пенсиях в Восточно-Казахстанской области. " * 3
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        ({"title": "", "body": BODY}, "no_title"),
+        ({"title": "Заголовок", "body": "  "}, "no_body"),
+        ({"title": "Заголовок", "body": "Коротко."}, "body_too_short"),
+        ({"title": "Заголовок", "body": BODY, "published_at": "1987-05-01T10:00:00+06:00"}, "impossible_date"),
+        ({"title": "Заголовок", "body": BODY, "published_at": "2999-01-01T10:00:00+05:00"}, "impossible_date"),
+        ({"title": "Заголовок", "body": BODY, "published_at": "вчера"}, "bad_date"),
+        ({"title": "Заголовок", "body": BODY, "published_at": "2026-01-01T10:00:00"}, "bad_date"),
+    ],
+)
+def test_rejections_name_their_reason(fields, reason):
+    with pytest.raises(Rejected) as caught:
+        validate_article(Article(url="https://kt.kz/x", **fields))
+    assert caught.value.reason == reason
+
+
+def test_complete_article_passes():
+    article = Article(url="https://kt.kz/x", title="Заголовок", body=BODY, published_at="2026-01-13T09:08:00+05:00")
+    assert validate_article(article) is article
