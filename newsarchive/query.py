@@ -1,0 +1,511 @@
+"""Reading the archive: search, tags, tag counts, per-site stats and trends.
+
+Every function takes a sqlite_utils.Database opened by newsarchive.db.open_db. Text search
+runs on the stemmed index (article_stems_fts) so that "пенсия" finds "пенсии"; exact
+phrases are checked against the article text; snippets are cut from the article text with
+the matched word forms marked. The SQL functions registered by `register_functions` are the
+ones the datasette plugin registers, so the browser and the CLI give the same answers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from newsarchive import defaults
+from newsarchive.querylang import Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions
+from newsarchive.textnorm import fold, fold_tag, stem, words
+
+__all__ = ["search", "tags", "tag_counts", "stats", "trend", "QueryError", "register_functions"]
+
+#: bm25 weights of the stemmed index's columns: title, lead, body.
+RANK_WEIGHTS = (10.0, 4.0, 1.0)
+#: Results per page unless asked otherwise.
+SEARCH_LIMIT = 20
+#: Words in a snippet.
+SNIPPET_WORDS = 32
+#: How a matched word form is marked in a snippet.
+HIGHLIGHT = ("[", "]")
+SORTS = ("auto", "relevance", "newest", "oldest")
+PERIODS = ("day", "week", "month")
+
+#: Columns every result carries (tags decoded to a list, snippet added).
+RESULT_COLUMNS = (
+    "id", "url", "site", "title", "published_at", "published_utc", "tags", "region",
+    "story_region", "language", "lead", "body",
+)
+
+_LOCAL = ZoneInfo(defaults.TIMEZONE)
+_WORD_SPAN = re.compile(r"\w+")
+
+
+# --- dates ---
+
+
+def parse_bound(value: str | date | datetime | None, *, end: bool = False) -> str | None:
+    """A date filter as a UTC ISO string comparable with articles.published_utc.
+
+    "YYYY-MM-DD" is a Kazakhstan calendar day: as `since` its first moment, as `until`
+    the first moment of the next day (the bound is exclusive). Other input is ISO 8601;
+    a time without an offset is Kazakhstan time.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value + timedelta(days=1 if end else 0), time())
+    else:
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                moment = datetime.combine(day + timedelta(days=1 if end else 0), time())
+            else:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise QueryError(f"not a date: {text!r} (use YYYY-MM-DD or an ISO 8601 time)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_LOCAL)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _local_day(utc_hour: str) -> date:
+    return datetime.fromisoformat(utc_hour + ":00:00+00:00").astimezone(_LOCAL).date()
+
+
+def period_of(published_utc: str | None, by: str) -> str | None:
+    """The Kazakhstan-time period label of a UTC timestamp: 2026-01-13, 2026-W03, 2026-01."""
+    if not published_utc:
+        return None
+    day = _local_day(published_utc[:13])  # offsets are whole hours here: cache by hour
+    return _period_label(day, by)
+
+
+def _period_label(day: date, by: str) -> str:
+    if by == "day":
+        return day.isoformat()
+    if by == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if by == "month":
+        return f"{day.year}-{day.month:02d}"
+    raise QueryError(f"--by must be one of {', '.join(PERIODS)}, not {by!r}")
+
+
+def _period_start(day: date, by: str) -> date:
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    if by == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_period(day: date, by: str) -> date:
+    if by == "day":
+        return day + timedelta(days=1)
+    if by == "week":
+        return day + timedelta(days=7)
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+# --- regions ---
+
+
+def _region_key(text: str) -> str:
+    """A region as compared: the gazetteer's name when it knows it, folded."""
+    try:
+        from newsarchive.regions import normalise_region
+    except ImportError:  # the gazetteer is optional until it lands
+        return fold(text)
+    return fold(normalise_region(text) or text)
+
+
+# --- the search ---
+
+
+def _as_list(values) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    return [v for v in values if v]
+
+
+def _where(query: Query, *, since=None, until=None) -> tuple[list[str], dict]:
+    """SQL conditions on `a` (articles) for the query's filters, with their parameters."""
+    conditions, params = [], {}
+    if query.sites:
+        names = []
+        for i, site in enumerate(query.sites):
+            params[f"site{i}"] = site.strip().lower().removeprefix("www.")
+            names.append(f":site{i}")
+        conditions.append(f"a.site IN ({', '.join(names)})")
+    if query.languages:
+        names = []
+        for i, language in enumerate(query.languages):
+            params[f"lang{i}"] = language.strip().lower()
+            names.append(f":lang{i}")
+        conditions.append(f"a.language IN ({', '.join(names)})")
+    if query.regions:
+        names = []
+        for i, region in enumerate(query.regions):
+            params[f"region{i}"] = _region_key(region)
+            names.append(f":region{i}")
+        listed = ", ".join(names)
+        conditions.append(f"(na_fold(a.story_region) IN ({listed}) OR na_fold(a.region) IN ({listed}))")
+    for i, tag in enumerate(query.tags):
+        params[f"tag{i}"] = fold_tag(tag)
+        conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE tag_norm = :tag{i})")
+    if since is not None:
+        params["since"] = parse_bound(since)
+        conditions.append("a.published_utc >= :since")
+    if until is not None:
+        params["until"] = parse_bound(until, end=True)
+        conditions.append("a.published_utc < :until")
+    return conditions, params
+
+
+def build_query(query=None, *, tags=(), sites=(), regions=(), languages=()) -> Query:
+    """The query text parsed, with the keyword filters added to its own filters."""
+    parsed = parse(query) if query and query.strip() else Query()
+    parsed.tags += _as_list(tags)
+    parsed.sites += _as_list(sites)
+    parsed.regions += _as_list(regions)
+    parsed.languages += _as_list(languages)
+    return parsed
+
+
+def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a.*") -> tuple[str, dict]:
+    """The SQL (without LIMIT) and parameters of a search; `columns` is the select list."""
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    conditions, params = _where(parsed, since=since, until=until)
+    fts = compile_fts(parsed)
+    if fts:
+        weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+        source = "article_stems_fts JOIN articles a ON a.id = article_stems_fts.rowid"
+        conditions.insert(0, "article_stems_fts MATCH :fts")
+        params["fts"] = fts
+        score = f"bm25(article_stems_fts, {weights})"
+    else:
+        source = "articles a"
+        score = "NULL"
+        excluded = compile_excluded_fts(parsed)
+        if excluded:
+            params["excluded"] = excluded
+            conditions.append(
+                "a.id NOT IN (SELECT rowid FROM article_stems_fts WHERE article_stems_fts MATCH :excluded)")
+    if parsed.has_exact:
+        params["q"] = parsed.text
+        conditions.append("na_match(a.title, a.lead, a.body, :q)")
+    if sort == "auto":
+        sort = "relevance" if fts else "newest"
+    order = {
+        "relevance": "score" if fts else "a.published_utc DESC, a.id DESC",
+        "newest": "a.published_utc DESC, a.id DESC",
+        "oldest": "a.published_utc, a.id",
+    }[sort]
+    where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
+    sql = f"SELECT {columns}, {score} AS score\nFROM {source}\n{where}\nORDER BY {order}"
+    return sql, params
+
+
+def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), languages=(), since=None,
+           until=None, sort: str = "auto", limit: int | None = SEARCH_LIMIT, offset: int = 0) -> list[dict]:
+    """Articles matching `query` (see newsarchive.querylang) and the filters.
+
+    Ranked by relevance (bm25, title above lead above body) when there is text to match,
+    else newest first; `sort` = relevance | newest | oldest overrides. Each result has
+    id, url, site, title, published_at, tags (a list), region, story_region, language,
+    snippet and score (None unless ranked).
+    """
+    register_functions(db.conn)
+    parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
+    sql, params = search_sql(parsed, since=since, until=until, sort=sort,
+                             columns=", ".join(f"a.{c}" for c in RESULT_COLUMNS))
+    if limit is not None:
+        sql += "\nLIMIT :limit OFFSET :offset"
+        params.update(limit=int(limit), offset=int(offset or 0))
+    results = []
+    for row in db.query(sql, params):
+        row["tags"] = json.loads(row["tags"] or "[]")
+        row["snippet"] = snippet(parsed, row.get("title"), row.pop("lead"), row.pop("body"))
+        results.append(row)
+    return results
+
+
+def search_ids(db, query: str | None = None, *, limit: int | None = SEARCH_LIMIT, **filters) -> list[int]:
+    """The ids of `search`'s results, in order (what the SQL function na_search returns)."""
+    register_functions(db.conn)
+    parsed = build_query(query, **{k: filters.pop(k) for k in ("tags", "sites", "regions", "languages") if k in filters})
+    sql, params = search_sql(parsed, columns="a.id", **filters)
+    if limit is not None and limit >= 0:
+        sql += "\nLIMIT :limit"
+        params["limit"] = int(limit)
+    return [row[0] for row in db.execute(sql, params).fetchall()]
+
+
+# --- snippets ---
+
+
+def snippet(query: Query | str | None, title: str | None, lead: str | None, body: str | None,
+            *, size: int = SNIPPET_WORDS, highlight: tuple[str, str] = HIGHLIGHT) -> str:
+    """A window of the lead/body with the most matched words, matched word forms marked."""
+    if isinstance(query, str) or query is None:
+        try:
+            query = parse(query) if query and query.strip() else Query()
+        except QueryError:
+            query = Query()
+    text = "\n".join(t for t in (lead, body) if t) or title or ""
+    spans = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(text)]
+    if not spans:
+        return ""
+    folded_words = [fold(text[s:e]) for s, e in spans]
+    stems = [stem(w) for w in folded_words]
+    hit = [False] * len(spans)
+    for term in query.terms():
+        for start in term_positions(term, folded_words, stems):
+            for k in range(len(term.words)):
+                hit[start + k] = True
+    first = _best_window(hit, size)
+    last = min(len(spans), first + size)
+    pieces, cursor = [], spans[first][0]
+    for i in range(first, last):
+        s, e = spans[i]
+        pieces.append(text[cursor:s])
+        pieces.append(f"{highlight[0]}{text[s:e]}{highlight[1]}" if hit[i] else text[s:e])
+        cursor = e
+    out = " ".join("".join(pieces).split())
+    if first > 0:
+        out = "… " + out
+    if last < len(spans):
+        out += " …"
+    return out
+
+
+def _best_window(hit: list[bool], size: int) -> int:
+    """Start of the `size`-word window with the most hits, a few words before the first."""
+    if not any(hit):
+        return 0
+    best_start, best_count = 0, -1
+    count = sum(hit[:size])
+    for start in range(0, max(1, len(hit) - size + 1)):
+        if start:
+            count += hit[start + size - 1] if start + size - 1 < len(hit) else 0
+            count -= hit[start - 1]
+        if count > best_count:
+            best_start, best_count = start, count
+    first_hit = next(i for i in range(best_start, len(hit)) if hit[i])
+    return max(0, min(best_start, first_hit - 3))
+
+
+# --- tags ---
+
+
+def tags(db, like: str | None = None, since=None, until=None, limit: int | None = None) -> list[dict]:
+    """Tags with their article counts and the newest article's time, most used first.
+
+    `like` keeps tags whose folded form contains it ("пенс" → "Пенсия 2026"); the tag is
+    shown in its most common spelling.
+    """
+    conditions, params = [], {}
+    if like:
+        conditions.append("instr(t.tag_norm, :like) > 0")
+        params["like"] = fold_tag(like)
+    if since is not None:
+        conditions.append("a.published_utc >= :since")
+        params["since"] = parse_bound(since)
+    if until is not None:
+        conditions.append("a.published_utc < :until")
+        params["until"] = parse_bound(until, end=True)
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    sql = f"""
+        SELECT t.tag_norm, t.tag, count(*) AS n, max(a.published_utc) AS last_seen
+        FROM article_tags t JOIN articles a ON a.id = t.article_id
+        {where}
+        GROUP BY t.tag_norm, t.tag
+    """
+    merged: dict[str, dict] = {}
+    for tag_norm, tag, n, last_seen in db.execute(sql, params).fetchall():
+        entry = merged.setdefault(tag_norm, {"tag": tag, "articles": 0, "last_seen": None, "_best": 0})
+        entry["articles"] += n
+        if n > entry["_best"]:
+            entry["tag"], entry["_best"] = tag, n
+        if last_seen and (entry["last_seen"] is None or last_seen > entry["last_seen"]):
+            entry["last_seen"] = last_seen
+    result = sorted(merged.values(), key=lambda e: (-e["articles"], fold(e["tag"])))
+    for entry in result:
+        del entry["_best"]
+    return result[:limit] if limit else result
+
+
+def tag_counts(db, tag: str, by: str = "week", since=None, until=None) -> list[tuple[str, int]]:
+    """Articles with `tag` per period (day, week or month), empty periods included."""
+    return trend(db, tags=[tag], by=by, since=since, until=until)
+
+
+# --- trends ---
+
+
+def trend(db, query: str | None = None, tags=(), by: str = "day", since=None, until=None, *,
+          sites=(), regions=(), languages=()) -> list[tuple[str, int]]:
+    """(period, articles) for every period from the first match to the last (or the bounds)."""
+    if by not in PERIODS:
+        raise QueryError(f"--by must be one of {', '.join(PERIODS)}, not {by!r}")
+    register_functions(db.conn)
+    parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
+    sql, params = search_sql(parsed, since=since, until=until, sort="oldest", columns="a.published_utc")
+    counts: dict[str, int] = {}
+    days = []
+    for published_utc, _score in db.execute(sql, params).fetchall():
+        if not published_utc:
+            continue
+        day = _local_day(published_utc[:13])
+        days.append(day)
+        label = _period_label(day, by)
+        counts[label] = counts.get(label, 0) + 1
+    first = _bound_day(since) or (min(days) if days else None)
+    last = _bound_day(until) or (max(days) if days else None)
+    if first is None or last is None:
+        return []
+    series, day = [], _period_start(first, by)
+    while day <= last:
+        label = _period_label(day, by)
+        series.append((label, counts.get(label, 0)))
+        day = _next_period(day, by)
+    return series
+
+
+def _bound_day(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(_LOCAL).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    utc = parse_bound(value)
+    return datetime.fromisoformat(utc).astimezone(_LOCAL).date()
+
+
+# --- stats ---
+
+
+def stats(db) -> list[dict]:
+    """Per site: articles, the newest article's publication time, the last crawl."""
+    rows = db.execute("""
+        SELECT site, count(*) AS articles, max(published_utc) AS newest_utc, max(fetched_at) AS last_fetch
+        FROM articles GROUP BY site ORDER BY site
+    """).fetchall()
+    last_runs = {}
+    if db["site_runs"].exists() and db["crawl_runs"].exists():
+        last_runs = dict(db.execute("""
+            SELECT s.site, max(coalesce(r.ended_at, r.started_at))
+            FROM site_runs s JOIN crawl_runs r ON r.id = s.run_id GROUP BY s.site
+        """).fetchall())
+    result = []
+    for site, count, newest_utc, last_fetch in rows:
+        newest = None
+        if newest_utc:
+            newest = db.execute("SELECT published_at FROM articles WHERE site = ? AND published_utc = ? LIMIT 1",
+                                [site, newest_utc]).fetchone()[0]
+        result.append({
+            "site": site,
+            "articles": count,
+            "newest_article": newest,
+            "last_crawl": last_runs.get(site) or last_fetch,
+        })
+    return result
+
+
+# --- SQL functions shared with datasette ---
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str | None) -> Query | None:
+    """A query parsed once per text; None when it has nothing to search (no error in SQL)."""
+    try:
+        return parse(text)
+    except QueryError:
+        return None
+
+
+def _sql_match(title, lead, body, text):
+    parsed = _parsed(text)
+    return 0 if parsed is None else int(matches(parsed, [title, lead, body]))
+
+
+def _sql_snippet(title, lead, body, text):
+    return snippet(_parsed(text) or Query(), title, lead, body)
+
+
+def _sql_fts(text):
+    parsed = _parsed(text)
+    return None if parsed is None else compile_fts(parsed)
+
+
+def _sql_period(published_utc, by):
+    try:
+        return period_of(published_utc, by or "day")
+    except QueryError:
+        return None
+
+
+def _sql_stem(text):
+    return " ".join(stem(w) for w in words(text))
+
+
+def register_functions(conn) -> None:
+    """Register the na_* SQL functions on a sqlite3 connection unless they are there.
+
+    na_fold(text), na_fold_tag(text), na_stem(text), na_fts(query) → the MATCH expression
+    for article_stems_fts, na_match(title, lead, body, query), na_snippet(title, lead, body,
+    query), na_period(published_utc, 'day'|'week'|'month'), na_search(query[, limit]) → a
+    JSON list of article ids exactly as `search` orders them, na_trend(query, by) → a JSON
+    list of [period, count] as `trend` returns them.
+    """
+    try:  # re-registering while a statement runs (na_search inside a query) would fail
+        conn.execute("SELECT na_search_registered()").fetchone()
+        return
+    except Exception:
+        pass
+
+    def sql_search(text, limit=SEARCH_LIMIT):
+        try:
+            return json.dumps(search_ids(_ConnectionDb(conn), text, limit=limit))
+        except QueryError:
+            return "[]"
+
+    def sql_trend(text, by="day"):
+        try:
+            return json.dumps(trend(_ConnectionDb(conn), text, by=by or "day"))
+        except QueryError:
+            return "[]"
+
+    functions = [
+        ("na_fold", 1, fold), ("na_fold_tag", 1, fold_tag), ("na_stem", 1, _sql_stem),
+        ("na_fts", 1, _sql_fts), ("na_match", 4, _sql_match), ("na_snippet", 4, _sql_snippet),
+        ("na_period", 2, _sql_period),
+    ]
+    for name, arity, func in functions:
+        conn.create_function(name, arity, func, deterministic=True)
+    conn.create_function("na_search", 1, sql_search)
+    conn.create_function("na_search", 2, sql_search)
+    conn.create_function("na_trend", 1, sql_trend)
+    conn.create_function("na_trend", 2, sql_trend)
+    conn.create_function("na_search_registered", 0, lambda: 1)
+
+
+class _ConnectionDb:
+    """The little of sqlite_utils.Database that search_ids and trend use, over a raw
+    connection (datasette hands plugins sqlite3 connections)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def execute(self, sql, params=()):
+        return self.conn.execute(sql, params)
