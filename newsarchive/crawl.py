@@ -76,7 +76,7 @@ def crawl(
         db = open_db(db_path)
         run_id = start_run(db, names)
         overrides["NEWSARCHIVE_RUN_ID"] = run_id
-        process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+        process = CrawlerProcess(crawl_settings(db_path, overrides))
         for spider_cls, kwargs in spiders:
             process.crawl(spider_cls, **{k: v for k, v in kwargs.items() if v})
         status = "finished"

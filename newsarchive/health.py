@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 RECENT_RUNS = 5
 #: A selector or field missing on at least this share of pages is suspect…
 MISS_SHARE = 0.5
-#: …when its recent average was at least this much lower (or there is no history).
+#: …when its recent average was at least this much lower (or, for a core selector, there is no history).
 MISS_RISE = 0.3
+#: Selectors every article page must match; optional ones (tags, images, author…) miss on some pages.
+CORE_SELECTORS = ("title", "body")
 
 
 @dataclass
@@ -38,14 +40,14 @@ def _runs(db, site: str) -> list[dict]:
 
 
 def _share_warnings(kind: str, latest: dict[str, float], history: list[dict[str, float]],
-                    *, without_history: bool) -> list[str]:
+                    *, without_history: tuple[str, ...] = ()) -> list[str]:
     warnings = []
     for name, share in sorted(latest.items()):
         if share < MISS_SHARE:
             continue
         earlier = [h.get(name, 0.0) for h in history]
         average = sum(earlier) / len(earlier) if earlier else None
-        if (average is None and without_history) or (average is not None and share - average >= MISS_RISE):
+        if (average is None and name in without_history) or (average is not None and share - average >= MISS_RISE):
             was = f" (was {average:.0%})" if average is not None else ""
             warnings.append(f"{kind} '{name}' missing on {share:.0%} of pages{was}: template changed?")
     return warnings
@@ -68,11 +70,10 @@ def site_health(db, site: str) -> SiteHealth:
         usable = [run for run in earlier if run["pages"]]
         health.warnings += _share_warnings(
             "selector", json.loads(latest["missed_selectors"]), [json.loads(r["missed_selectors"]) for r in usable],
-            without_history=True,  # a site entry's selector that matches nothing is wrong from day one
+            without_history=CORE_SELECTORS,  # a title or body selector that misses is wrong from day one
         )
         health.warnings += _share_warnings(
-            "field", json.loads(latest["missing_fields"]), [json.loads(r["missing_fields"]) for r in usable],
-            without_history=False,  # many sites never give an author or tags
+            "field", json.loads(latest["missing_fields"]), [json.loads(r["missing_fields"]) for r in usable]
         )
     return health
 

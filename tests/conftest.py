@@ -1,0 +1,42 @@
+"""Shared test helpers: the repository paths, fixture mirrors, and crawls run as the user runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsarchive.crawl import MIRROR_SETTINGS
+from newsarchive.mirror import mirror_names, serve_mirrors
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", REPO.parent / "shared"))
+
+
+def run_cli(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m newsarchive ARGS` in a fresh process, as cron would."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsarchive", *args],
+        capture_output=True, text=True, cwd=REPO, timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+
+def crawl_mirrors(db_path: Path, servers: dict, *extra: str) -> subprocess.CompletedProcess:
+    """`newsarchive crawl` of the given mirror servers into `db_path`."""
+    args = ["crawl", *servers, "--db", str(db_path)]
+    args += [f"--base-url={name}={server.base_url}" for name, server in servers.items()]
+    for key, value in {**MIRROR_SETTINGS, "LOG_LEVEL": "WARNING"}.items():
+        args += ["-s", f"{key}={value}"]
+    return run_cli(*args, *extra)
+
+
+@pytest.fixture(scope="session")
+def mirrors():
+    """Every fixture mirror, served on 127.0.0.1 for the whole session."""
+    servers = serve_mirrors(mirror_names())
+    yield servers
+    for server in servers.values():
+        server.stop()

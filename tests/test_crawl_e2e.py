@@ -1,0 +1,90 @@
+"""A real `newsarchive crawl` of every fixture mirror into a real SQLite file, checked row by row
+against the mirrors' manifests; then a second crawl that must add and download nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import crawl_mirrors
+from newsarchive.db import open_db
+from newsarchive.mirror import load_manifest, mirror_names
+
+ALMATY = ZoneInfo("Asia/Almaty")
+FIELDS = ("title", "lead", "body", "author", "section", "credited_source", "credited_via", "language",
+          "region", "story_region", "modified_at")
+
+
+@pytest.fixture(scope="module")
+def archive(mirrors, tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("e2e") / "news.db"
+    first = crawl_mirrors(db_path, mirrors)
+    assert first.returncode == 0, first.stderr[-3000:]
+    db = open_db(db_path, create=False)
+    yield db_path, db, first
+    db.close()
+
+
+def expected_published(article: dict, fetched_at: str) -> str:
+    value = article["published_at"]
+    if not isinstance(value, dict):
+        return value
+    day_word, _, clock = value["relative"].partition(",")
+    hour, minute = (int(p) for p in clock.strip().split(":"))
+    fetched = datetime.fromisoformat(fetched_at).astimezone(ALMATY)
+    back = {"сегодня": 0, "вчера": 1}[day_word.strip().lower()]
+    when = (fetched - timedelta(days=back)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return when.isoformat()
+
+
+@pytest.mark.parametrize("name", mirror_names())
+def test_every_field_of_every_mirrored_article(archive, name):
+    _, db, _ = archive
+    manifest = load_manifest(name)
+    rows = {row["url"]: row for row in db.query("SELECT * FROM articles WHERE site = ?", [manifest["domain"]])}
+    expected_urls = {a["url"] for a in manifest["articles"] if not a.get("duplicate_of")}
+    assert set(rows) == expected_urls
+    for article in manifest["articles"]:
+        row = rows[article["url"]]
+        for field in FIELDS:
+            assert row[field] == article[field], (article["url"], field)
+        assert json.loads(row["tags"]) == article["tags"], article["url"]
+        assert json.loads(row["images"]) == article["images"], article["url"]
+        assert row["published_at"] == expected_published(article, row["fetched_at"]), article["url"]
+
+
+def test_syndicated_copies_share_a_story_with_their_original(archive):
+    _, db, _ = archive
+    copies = [a for name in mirror_names() for a in load_manifest(name)["articles"] if a.get("syndicated_from")]
+    assert copies, "the mirrors must hold at least one re-published story"
+    for copy in copies:
+        pair = {row["url"]: row["story_id"] for row in db.query(
+            "SELECT url, story_id FROM articles WHERE url IN (?, ?)", [copy["url"], copy["syndicated_from"]])}
+        assert len(pair) == 2 and len(set(pair.values())) == 1, copy["url"]
+
+
+def test_crawl_run_is_recorded_per_site(archive):
+    _, db, _ = archive
+    (run,) = db.query("SELECT * FROM crawl_runs")
+    assert run["status"] == "finished" and run["new"] == db["articles"].count
+    sites = {row["site"]: row for row in db.query("SELECT * FROM site_runs WHERE run_id = ?", [run["id"]])}
+    for name in mirror_names():
+        manifest = load_manifest(name)
+        assert sites[manifest["domain"]]["new"] == len([a for a in manifest["articles"] if not a.get("duplicate_of")])
+
+
+def test_second_crawl_adds_nothing_and_downloads_no_known_article(archive, mirrors):
+    db_path, db, _ = archive
+    before = db["articles"].count
+    for server in mirrors.values():
+        server.reset()
+    second = crawl_mirrors(db_path, mirrors)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert db["articles"].count == before
+    for name, server in mirrors.items():
+        article_paths = {a["path"] for a in load_manifest(name)["articles"]}
+        downloaded = {path for path in server.requests if path in article_paths}
+        assert downloaded == set(), name
