@@ -27,3 +27,23 @@ LISTING_MAX_PAGES = 5
 def db_path(explicit: str | None = None) -> str:
     """The archive path: explicit argument, else $NEWSARCHIVE_DB, else data/news.db."""
     return explicit or os.environ.get("NEWSARCHIVE_DB") or DEFAULT_DB_PATH
+
+# --- extraction ---
+
+#: A page date later than the fetch time by more than this is rejected as impossible.
+DATE_FUTURE_SLACK_MINUTES = 60
+
+#: Share of Kazakh-specific letters (әғқңөұүһі) among Cyrillic letters above which text is Kazakh.
+KAZAKH_LETTER_SHARE = 0.02
+
+#: Blocks of body text shorter than this (characters) count as "short" to the content model.
+BLOCK_SHORT_CHARS = 70
+
+#: Blocks longer than this with prose-like word use count as good without looking at their neighbours.
+BLOCK_LONG_CHARS = 200
+
+#: Share of a block's characters inside links above which it is navigation, not text.
+MAX_LINK_DENSITY = 0.33
+
+#: Tags longer than this (characters) are headlines, not tags.
+MAX_TAG_CHARS = 60

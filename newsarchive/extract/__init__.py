@@ -1,0 +1,267 @@
+"""Article extraction: a fetched page in, the fields of `newsarchive.model.EXTRACTED_FIELDS` out.
+
+Order of trust for every field: the site entry's CSS selectors, then what the page states about
+itself (JSON-LD, microdata, <meta>), then what the generic content model finds in the markup.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin
+
+from newsarchive.defaults import MAX_TAG_CHARS, MIN_BODY_CHARS
+from newsarchive.model import EXTRACTED_FIELDS
+
+from .charset import decode_html
+from .content import clean_tree, element_text, main_blocks
+from .credits import find_credit
+from .dates import date_from_url, parse_date, to_iso
+from .language import detect_language
+from .structured import parse_tree, structured, tag_links
+
+__all__ = ["extract", "ExtractionError", "parse_date", "find_credit", "decode_html", "detect_language"]
+
+
+class ExtractionError(ValueError):
+    """The input cannot be read as a page at all."""
+
+
+_SPACES = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|—–-]|::|»|/)\s+")
+_DATE_CLASS = re.compile(r"date|time|publish|posted|created|dateline|meta-?info|post-?meta|news-?info|\bdt\b", re.I)
+_AUTHOR_CLASS = re.compile(r"author|byline|journalist|avtor|writer", re.I)
+_PHOTO = re.compile(r"^(?:фото|photo|сурет|видео|иллюстрац|коллаж|скриншот)", re.I)
+_AUTHOR_LABEL = re.compile(r"^(?:автор(?:ы)?|текст|автор материала|by|авторы)\s*[:\-—]?\s*", re.I)
+_HOME = re.compile(r"^(?:главная|home|басты бет|новости|news|жаңалықтар)$", re.I)
+
+
+def _text(el) -> str:
+    return _SPACES.sub(" ", el.text_content()).strip()
+
+
+def _select(root, selector: str | None) -> list:
+    if not selector:
+        return []
+    try:
+        return root.cssselect(selector)
+    except Exception:  # a bad selector in a site entry falls back to the generic extractor
+        return []
+
+
+def _first(values):
+    for value in values:
+        if value:
+            return value
+    return None
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        key = _SPACES.sub(" ", item.casefold().replace("ё", "е")).strip(" #")
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item.strip())
+    return out
+
+
+def _choose_title(tree, candidates: list[str]) -> str | None:
+    h1s = [t for t in (_text(h) for h in tree.iter("h1")) if 3 <= len(t) <= 300]
+    page_title = _first(_text(t) for t in tree.iter("title")) or ""
+    stated = [_SPACES.sub(" ", c).strip() for c in candidates if c and c.strip()]
+    for h1 in h1s:
+        if any(h1 in s or s in h1 for s in stated + [page_title]):
+            return h1
+    if stated:
+        return stated[0]
+    if h1s:
+        return h1s[0]
+    if page_title:
+        parts = _TITLE_SEPARATORS.split(page_title)
+        return max(parts, key=len) if len(parts) > 1 else page_title
+    return None
+
+
+def _date_texts(tree, published_selector: str | None) -> list[str]:
+    """Visible date strings: the site's selector, <time>, elements whose class says date."""
+    texts = [el.get("datetime") or el.get("content") or _text(el) for el in _select(tree, published_selector)]
+    for el in tree.iter("time"):
+        texts.append(el.get("datetime") or _text(el))
+    for el in tree.xpath("//body//*[@class or @id]"):
+        if el.tag in ("script", "style", "html", "body"):
+            continue
+        names = (el.get("class") or "") + " " + (el.get("id") or "")
+        if _DATE_CLASS.search(names):
+            text = _text(el)
+            if 6 <= len(text) <= 80:
+                texts.append(text)
+        if len(texts) > 40:
+            break
+    return texts
+
+
+def _pick_date(candidates, fetched_at):
+    for text in candidates:
+        value = parse_date(text, fetched_at)
+        if value is not None:
+            return value
+    return None
+
+
+def _author(tree, site_sel, stated: list[str]) -> str | None:
+    candidates = [_text(el) for el in _select(tree, site_sel)] + stated
+    for el in tree.xpath('//a[@rel="author"] | //*[@itemprop="author"]'):
+        candidates.append(_text(el))
+    for el in tree.xpath("//body//*[@class]"):
+        names = el.get("class") or ""
+        if _AUTHOR_CLASS.search(names) and not re.search("photo|foto|img|image", names, re.I):
+            candidates.append(_text(el))
+    for candidate in candidates:
+        candidate = _AUTHOR_LABEL.sub("", candidate or "").strip(" ,.;:")
+        if not candidate or len(candidate) > 80 or _PHOTO.match(candidate) or candidate.startswith("http"):
+            continue
+        if not re.search(r"[^\W\d_]", candidate):
+            continue
+        return candidate
+    return None
+
+
+def _breadcrumb_section(tree, title: str | None) -> str | None:
+    for el in tree.xpath('//*[contains(@class, "breadcrumb")]'):
+        crumbs = [_text(a) for a in el.iter("a")]
+        crumbs = [c for c in crumbs if c and not _HOME.match(c) and c != title and len(c) < 60]
+        if crumbs:
+            return crumbs[-1]
+    return None
+
+
+def _tags(tree, site_sel, stated: list[str], keywords: list[str]) -> list[str]:
+    found = [_text(el) for el in _select(tree, site_sel)]
+    if not found:
+        found = stated or tag_links(tree)
+    if not found:
+        found = keywords
+    return [t for t in _dedupe(found) if len(t) <= MAX_TAG_CHARS]
+
+
+def _images(tree, base: str | None, stated: list[str], body_blocks) -> list[dict]:
+    images: list[dict] = []
+    seen = set()
+
+    def add(src, caption):
+        if not src or src.startswith("data:"):
+            return
+        url = urljoin(base or "", src.strip())
+        if url not in seen:
+            seen.add(url)
+            images.append({"url": url, "caption": caption or None})
+
+    for url in stated:
+        add(url, None)
+    owners = {b.owner for b in body_blocks}
+    containers = {o.getparent() for o in owners if o.getparent() is not None} | owners
+    for container in containers:
+        for img in container.iter("img"):
+            src = img.get("data-src") or img.get("src")
+            caption = None
+            figure = next((a for a in img.iterancestors("figure")), None)
+            if figure is not None:
+                captions = figure.xpath(".//figcaption")
+                caption = _text(captions[0]) if captions else None
+            add(src, caption or (img.get("alt") or "").strip() or None)
+    return images
+
+
+def extract(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    fetched_at: datetime | None = None,
+    site=None,
+    http_encoding: str | None = None,
+) -> dict:
+    """The article on a page, as a dict with exactly the keys of EXTRACTED_FIELDS."""
+    if html is None:
+        raise ExtractionError("no page")
+    text = decode_html(html, http_encoding) if isinstance(html, (bytes, bytearray)) else str(html)
+    if not text.strip():
+        raise ExtractionError("empty page")
+    tree = parse_tree(text)
+    base = url
+    for base_el in tree.iter("base"):
+        if base_el.get("href"):
+            base = urljoin(url or "", base_el.get("href"))
+            break
+    selectors = dict(getattr(site, "selectors", None) or {})
+    stated = structured(tree, base)
+
+    title = _first(_text(el) for el in _select(tree, selectors.get("title")))
+    title = title or _choose_title(tree, stated["title"])
+    lead = _first(_text(el) for el in _select(tree, selectors.get("lead"))) or _first(stated["lead"])
+
+    published = _pick_date(
+        [el.get("datetime") or el.get("content") or _text(el) for el in _select(tree, selectors.get("published"))]
+        + stated["published"],
+        fetched_at,
+    )
+    modified = _pick_date(
+        [el.get("datetime") or el.get("content") or _text(el) for el in _select(tree, selectors.get("modified"))]
+        + stated["modified"],
+        fetched_at,
+    )
+    if published is None:
+        published = _pick_date(_date_texts(tree, None), fetched_at) or date_from_url(url, fetched_at)
+
+    author = _author(tree, selectors.get("author"), stated["author"])
+    section = _first(_text(el) for el in _select(tree, selectors.get("section"))) or _first(stated["section"])
+    section = section or _breadcrumb_section(tree, title)
+    tags = _tags(tree, selectors.get("tags"), stated["tags"], stated["keywords"])
+
+    clean_tree(tree, tuple(getattr(site, "remove", ()) or ()))
+    body, blocks = None, []
+    matched = _select(tree, selectors.get("body"))
+    if matched:
+        body = "\n\n".join(t for t in (element_text(el) for el in matched) if t)
+    if not body:
+        body_root = tree.find("body") if tree.find("body") is not None else tree
+        blocks = main_blocks(body_root)
+        body = "\n\n".join(b.text for b in blocks)
+    ld_body = _first(stated["body"])
+    if ld_body and len(body) < min(len(ld_body), 400):
+        body = ld_body.strip()
+    if len(body) < MIN_BODY_CHARS:
+        body = _fallback_body(text) or body
+
+    images = [
+        img for img in _images(tree, base, stated["images"], blocks)
+        if img["url"].startswith(("http://", "https://"))
+    ]
+    source, via = find_credit(body)
+    result = {
+        "url": url,
+        "canonical_url": _first(stated["canonical"]),
+        "title": title or None,
+        "lead": lead or None,
+        "body": body or None,
+        "published_at": to_iso(published),
+        "modified_at": to_iso(modified),
+        "author": author,
+        "section": section,
+        "tags": tags,
+        "images": images,
+        "credited_source": source,
+        "credited_via": via,
+        "language": detect_language(" ".join(filter(None, (title, body)))),
+    }
+    assert tuple(result) == EXTRACTED_FIELDS
+    return result
+
+
+def _fallback_body(text: str) -> str | None:
+    """trafilatura's reading of a page the content model found nothing on."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    return trafilatura.extract(text, include_comments=False, include_tables=True) or None

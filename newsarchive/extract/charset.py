@@ -1,0 +1,75 @@
+"""Bytes to text: BOMs, HTTP and <meta> declarations, and the Cyrillic code pages they get wrong."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4.dammit import UnicodeDammit
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+# Single-byte code pages in which Russian and Kazakh pages are written; a declaration of one of them
+# is often wrong about which one.
+_CYRILLIC_PAGES = ("windows-1251", "koi8-r", "iso-8859-5")
+_LOWER_CYR = re.compile("[а-яё]")
+_UPPER_CYR = re.compile("[А-ЯЁ]")
+
+
+def _normalise(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _cyrillic_score(text: str) -> float:
+    """How much `text` looks like Cyrillic prose: lower-case letters dominate real text."""
+    lower = len(_LOWER_CYR.findall(text))
+    upper = len(_UPPER_CYR.findall(text))
+    return lower - 3 * upper
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The charset a page's <meta> declares, if any (looked for in its first 4 KB)."""
+    match = _META_CHARSET.search(data[:4096])
+    return _normalise(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decode_html(data: bytes | str, http_encoding: str | None = None) -> str:
+    """Decode a fetched page: BOM, then valid UTF-8, then declarations checked against the text."""
+    if isinstance(data, str):
+        return data
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = [e for e in (_normalise(http_encoding), declared_encoding(data)) if e and e != "utf-8"]
+    high_bytes = sum(1 for b in data[:200_000] if b >= 0x80)
+    if not declared or declared[0] in _CYRILLIC_SET:
+        # A Cyrillic page with no or a possibly wrong declaration: pick the code page whose
+        # decoding reads most like prose.
+        candidates = {e: data.decode(e, errors="replace") for e in _CYRILLIC_SET}
+        best = max(candidates, key=lambda e: _cyrillic_score(candidates[e]))
+        if _cyrillic_score(candidates[best]) > 0.2 * high_bytes:
+            return candidates[best]
+    if declared:
+        return data.decode(declared[0], errors="replace")
+    dammit = UnicodeDammit(data, ["windows-1251"], is_html=True)
+    if dammit.unicode_markup is not None:
+        return dammit.unicode_markup
+    return data.decode("utf-8", errors="replace")
+
+
+_CYRILLIC_SET = tuple(dict.fromkeys(_normalise(e) for e in _CYRILLIC_PAGES if _normalise(e)))

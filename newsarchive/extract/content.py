@@ -1,0 +1,325 @@
+"""The main text of a page: blocks scored by text density, link density, punctuation and position.
+
+The page is cut into text blocks (paragraph-like runs of text, like jusText). Each block is judged on
+its own (long prose, short line, link list, boilerplate phrase); prose blocks vote for their ancestors
+(like readability), the best-voted container plus its prose-like siblings is the article, and its
+blocks are kept when they, or their neighbours, read like prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsarchive.defaults import BLOCK_LONG_CHARS, BLOCK_SHORT_CHARS, MAX_LINK_DENSITY
+
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "button",
+    "input", "select", "textarea", "option", "head", "map", "audio", "video", "source", "dialog", "math",
+)
+# Landmarks that never hold the story on their own.
+DROP_LANDMARKS = ("nav", "aside", "footer", "menu")
+BLOCK_TAGS = frozenset(
+    "p div section article main td th tr table tbody thead tfoot li ul ol dl dt dd h1 h2 h3 h4 h5 h6 "
+    "blockquote pre figure figcaption header footer aside nav form center address hr br fieldset "
+    "legend details summary body html caption".split()
+)
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+# class/id words of blocks that are not the story: widgets, share bars, comments, related links.
+_UNLIKELY = re.compile(
+    r"comment|disqus|share|sharing|social|soc-?net|related|recommend|read-?more|readalso|also-|"
+    r"more-news|other-news|popular|trending|most-?read|top-?news|news-?feed|sidebar|side-bar|widget|"
+    r"banner|advert|\bads?\b|\bad-|-ad\b|adv-|adfox|reklam|promo|sponsor|partner|subscri|newsletter|"
+    r"weather|pogoda|currency|kurs|valut|exchange|cookie|consent|gdpr|modal|popup|breadcrumb|"
+    r"pagination|pager|\bmenu|navbar|navigation|\bnav\b|footer|masthead|toolbar|\bprint|rating|"
+    r"\bvote|\bpoll\b|\btags?\b|tags-|-tags|tag-list|keywords|copyright|hidden|skip-link|"
+    r"login|auth-|signin|search|rss|telegram|whatsapp|subscribe|donate|counter|metrika|"
+    r"infinite|next-article|prev-article|author-?bio|about-author|bottom-|footnote-links",
+    re.I,
+)
+_LIKELY = re.compile(r"article|content|story|entry|post-?body|news-?text|main-?text|\bbody\b|\btext\b|materia", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_ROLES = {"navigation", "banner", "complementary", "contentinfo", "menu", "menubar", "search", "dialog"}
+
+# Lines that are furniture wherever they stand (Russian, Kazakh, English).
+_BOILERPLATE = re.compile(
+    r"^(?:читайте (?:также|еще|ещё|нас)|читать (?:также|далее|полностью)|смотрите также|см\. также|"
+    r"также читайте|рекомендуем|по теме|подробнее|поделиться|поделитесь|подписывайтесь|подпишитесь|"
+    r"подписаться|присоединяйтесь|следите за|наш (?:telegram|телеграм)|комментари|оставьте комментарий|"
+    r"добавить комментарий|реклама|фото:|фото |видео:|источник фото|автор фото|фотограф:|"
+    r"все права защищены|при (?:полном или частичном )?(?:использовании|цитировании|копировании)|"
+    r"перепечатка|©|copyright|\(c\)|нашли ошибку|если вы нашли ошибку|выделите (?:ее|её|текст)|"
+    r"ошибка в тексте|версия для печати|загрузка|loading|теги:|метки:|тэги:|ключевые слова|"
+    r"share|read more|related|advertisement|sign up|subscribe|follow us|click here|"
+    r"оқи отырыңыз|толығырақ|сурет:|фото тг|бөлісу|жазылыңыз)",
+    re.I,
+)
+_PROSE_END = re.compile(r"[.!?…»\"”:;)]\s*$")
+_WORDS = re.compile(r"\w+")
+_SPACES = re.compile(r"[ \t\r\f\v\xa0\u200b\u2009\u202f]+")
+
+STOPWORDS = frozenset(
+    # Russian
+    "и в во не что он на я с со как а то все всё она так его но да ты к у же вы за бы по только ее её мне было "
+    "вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас "
+    "нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем "
+    "была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем "
+    "ним здесь этом один почти мой тем чтобы нее неё сейчас были куда зачем всех никогда можно при наконец "
+    "два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя "
+    "впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между "
+    "это также который которые которая которых году года время является может однако "
+    # Kazakh
+    "және мен бен пен да де та те бұл осы сол ол біз олар үшін деп деді бойынша туралы бар жоқ емес еді "
+    "болды болып болса қазір тағы ғана немесе бірақ сондай кейін дейін арқылы "
+    # English
+    "the a an and or of to in on for with at by from is are was were be been it its this that as not but "
+    "has have had he she they we you his her their our which who will would can could said after about".split()
+)
+
+
+def _norm(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_tree(root, extra_remove: tuple[str, ...] = ()) -> None:
+    """Drop scripts, hidden elements, landmarks and widget-looking blocks from `root` in place."""
+    for selector in extra_remove:
+        try:
+            for el in root.cssselect(selector):
+                _drop(el)
+        except Exception:  # an invalid site selector must not break extraction
+            continue
+    doomed = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            doomed.append(el)
+            continue
+        if tag in DROP_TAGS:
+            doomed.append(el)
+            continue
+        if tag in ("html", "body", "article", "main"):
+            continue
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true" and tag != "span":
+            doomed.append(el)
+            continue
+        style = el.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            doomed.append(el)
+            continue
+        if tag in DROP_LANDMARKS or (el.get("role") or "").lower() in _HIDDEN_ROLES:
+            doomed.append(el)
+            continue
+        names = (el.get("class") or "") + " " + (el.get("id") or "")
+        if len(names) > 1 and tag not in ("a", "p", "span", "b", "i", "em", "strong") and _UNLIKELY.search(names):
+            if not _LIKELY.search(names):
+                doomed.append(el)
+    for el in doomed:
+        _drop(el)
+
+
+def _drop(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+class Block:
+    """A run of text owned by one block-level element."""
+
+    __slots__ = ("owner", "parts", "link_chars", "text", "tag", "cls", "index", "heading")
+
+    def __init__(self, owner, index):
+        self.owner = owner
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.text = ""
+        self.tag = owner.tag
+        self.cls = "short"
+        self.index = index
+        self.heading = owner.tag in HEADINGS
+
+
+def blocks_of(root) -> list[Block]:
+    """Text blocks of `root` in document order."""
+    blocks: list[Block] = []
+    current = [Block(root, 0)]
+
+    def flush(owner):
+        block = current[0]
+        text = _norm("".join(block.parts))
+        if text:
+            block.text = text
+            block.index = len(blocks)
+            blocks.append(block)
+        current[0] = Block(owner, 0)
+
+    def add(text, in_link):
+        if text:
+            current[0].parts.append(text)
+            if in_link:
+                current[0].link_chars += len(_norm(text))
+
+    def walk(el, owner, in_link):
+        is_block = el.tag in BLOCK_TAGS
+        outer = owner
+        if is_block:
+            flush(el)
+            owner = el
+        link = in_link or el.tag == "a"
+        add(el.text, link)
+        for child in el:
+            walk(child, owner, link)
+            add(child.tail, link)
+        if is_block:
+            flush(outer)
+
+    walk(root, root, False)
+    flush(root)
+    return blocks
+
+
+def _stopword_density(words: list[str]) -> float:
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
+
+
+def classify(block: Block) -> None:
+    """Mark a block good (prose), near (prose-like but short), short, or bad (links, furniture)."""
+    text = block.text
+    n = len(text)
+    density = block.link_chars / n if n else 1.0
+    if density > MAX_LINK_DENSITY:
+        block.cls = "bad"
+        return
+    if n < 200 and _BOILERPLATE.match(text):
+        block.cls = "bad"
+        return
+    words = _WORDS.findall(text)
+    stop = _stopword_density(words)
+    if n >= BLOCK_LONG_CHARS and stop >= 0.12:
+        block.cls = "good"
+    elif n >= BLOCK_SHORT_CHARS and (stop >= 0.12 or _PROSE_END.search(text)):
+        block.cls = "near" if n < BLOCK_LONG_CHARS else "good"
+    elif n >= BLOCK_SHORT_CHARS:
+        block.cls = "near" if stop >= 0.05 else "bad"
+    else:
+        block.cls = "short"
+
+
+def _ancestors(el, limit=None):
+    out = []
+    parent = el
+    while parent is not None and (limit is None or len(out) < limit):
+        out.append(parent)
+        parent = parent.getparent()
+    return out
+
+
+def _choose_container(blocks: list[Block]):
+    """The element whose subtree holds the most prose, damped by its share of link text."""
+    votes: dict = {}
+    chars: dict = {}
+    links: dict = {}
+    for block in blocks:
+        n = len(block.text)
+        for el in _ancestors(block.owner):
+            chars[el] = chars.get(el, 0) + n
+            links[el] = links.get(el, 0) + block.link_chars
+        if block.cls not in ("good", "near"):
+            continue
+        score = 1 + block.text.count(",") + min(n / 100, 3)
+        for level, el in enumerate(_ancestors(block.owner, 5)):
+            votes[el] = votes.get(el, 0) + score / (1 if level < 2 else level * 1.5)
+    if not votes:
+        return None, votes, chars, links
+    best = max(votes, key=lambda el: votes[el] * (1 - links[el] / max(chars[el], 1)))
+    return best, votes, chars, links
+
+
+def _region(best, votes, chars, links) -> set:
+    """The container plus the siblings that read like more of the same story."""
+    region = {best}
+    parent = best.getparent()
+    if parent is None:
+        return region
+    threshold = max(10.0, votes.get(best, 0) * 0.2)
+    for sibling in parent:
+        if sibling is best or not isinstance(sibling.tag, str):
+            continue
+        score = votes.get(sibling, 0)
+        n = chars.get(sibling, 0)
+        density = links.get(sibling, 0) / n if n else 1
+        if score >= threshold and density < 0.25:
+            region.add(sibling)
+        elif sibling.tag == "p" and n > 80 and density < 0.25:
+            region.add(sibling)
+    return region
+
+
+def _in_region(block: Block, region: set) -> bool:
+    el = block.owner
+    while el is not None:
+        if el in region:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _smooth(blocks: list[Block]) -> None:
+    """Short and near-prose blocks take the class of the prose around them."""
+    def neighbour(i, step):
+        i += step
+        while 0 <= i < len(blocks):
+            if blocks[i].cls in ("good", "bad"):
+                return blocks[i].cls
+            i += step
+        return "bad"
+
+    decided = []
+    for i, block in enumerate(blocks):
+        if block.cls in ("good", "bad"):
+            decided.append(block.cls)
+            continue
+        before, after = neighbour(i, -1), neighbour(i, 1)
+        if block.cls == "near":
+            decided.append("good" if "good" in (before, after) else "bad")
+        elif block.heading:
+            decided.append("good" if after == "good" else "bad")
+        else:
+            decided.append("good" if before == after == "good" else "bad")
+    for block, cls in zip(blocks, decided):
+        block.cls = cls
+
+
+def main_blocks(root) -> list[Block]:
+    """The blocks of the story, in order."""
+    blocks = blocks_of(root)
+    for block in blocks:
+        classify(block)
+    best, votes, chars, links = _choose_container(blocks)
+    if best is None:
+        return []
+    region = _region(best, votes, chars, links)
+    inside = [b for b in blocks if _in_region(b, region)]
+    _smooth(inside)
+    return [b for b in inside if b.cls == "good"]
+
+
+def main_text(root) -> str:
+    """The story's text, paragraphs separated by blank lines."""
+    return "\n\n".join(b.text for b in main_blocks(root))
+
+
+def element_text(el) -> str:
+    """Readable text of one element (site selector matches), paragraphs separated by blank lines."""
+    return "\n\n".join(b.text for b in blocks_of(el) if b.text)

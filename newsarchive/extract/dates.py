@@ -1,0 +1,267 @@
+"""Dates as Kazakh and Russian news pages write them, to tz-aware datetimes.
+
+Common numeric and month-name formats are read with regular expressions (fast, and day-first as
+the sites mean it); anything else goes to dateparser. A date in the future of the fetch time or
+before EARLIEST_YEAR is rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from newsarchive.defaults import DATE_FUTURE_SLACK_MINUTES, DATE_LANGUAGES, EARLIEST_YEAR, TIMEZONE
+
+LOCAL_TZ = ZoneInfo(TIMEZONE)
+
+MONTHS = {
+    # Russian, genitive and nominative, with the abbreviations sites use.
+    "январ": 1, "янв": 1, "феврал": 2, "фев": 2, "март": 3, "мар": 3, "апрел": 4, "апр": 4,
+    "ма": 5, "май": 5, "мая": 5, "июн": 6, "июл": 7, "август": 8, "авг": 8,
+    "сентябр": 9, "сен": 9, "сент": 9, "октябр": 10, "окт": 10, "ноябр": 11, "ноя": 11,
+    "декабр": 12, "дек": 12,
+    # Kazakh.
+    "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6,
+    "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
+    # English, for the odd page that writes them.
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_ENDINGS = ("ь", "я", "е", "а", "у", "ем", "ём", "й", "ы", "і", "uary", "ruary", "ch", "il",
+                  "e", "y", "ust", "tember", "ober", "ember", "t", "")
+
+_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?(?![\d:])"
+)
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?![\d.]\d)")
+_WORD_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})(?:\s*|\.|-)([^\W\d_]{3,12})\.?(?:[,\s]+(\d{4}))?(?!\d)"
+)
+_YEAR_FIRST_WORD = re.compile(r"(?<!\d)(\d{4})\s*(?:ж\.|жыл\w*)?\s+(\d{1,2})\s+([^\W\d_]{3,12})")
+_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
+_TZ_SUFFIX = re.compile(r"(?:\bUTC|\bGMT)\s*([+-]\d{1,2})(?::?(\d{2}))?|(?<=\d)\s+([+-]\d{2}):?(\d{2})\b")
+_MONTH_FIRST = re.compile(r"\b([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)")
+_PM = re.compile(r"\d\s*(pm|p\.m\.)", re.I)
+_RELATIVE_DAY = re.compile(
+    r"^(сегодня|вчера|позавчера|бүгін|кеше|today|yesterday)\b", re.I
+)
+_DAYS_BACK = {"сегодня": 0, "бүгін": 0, "today": 0, "вчера": 1, "кеше": 1, "yesterday": 1, "позавчера": 2}
+_JUST_NOW = re.compile(r"^(только что|жаңа ғана|just now)$", re.I)
+# Leading labels such as "Опубликовано:", "Дата публикации:", "Обновлено" before the date itself.
+_LABEL = re.compile(
+    r"^(?:[^\W\d_]+[\s.]*){1,4}[:\-–—]\s*(?=\S)|"
+    r"^(?:опубликовано|обновлено|изменено|добавлено|дата|published|updated|posted|жарияланды)\s+(?=\d)",
+    re.I,
+)
+_RELATIVE_WORDS = set(_DAYS_BACK) | {"только", "назад", "жаңа"}
+
+
+def _month(word: str) -> int | None:
+    word = word.lower().rstrip(".")
+    if word in MONTHS:
+        return MONTHS[word]
+    for ending in _MONTH_ENDINGS:
+        if ending and word.endswith(ending) and word[: -len(ending)] in MONTHS:
+            return MONTHS[word[: -len(ending)]]
+    for key in _LONG_MONTHS:
+        if word.startswith(key):
+            return MONTHS[key]
+    if len(word) == 4 and word[:3] in MONTHS:  # "сент", "janv"-style abbreviations
+        return MONTHS[word[:3]]
+    return None
+
+
+_LONG_MONTHS = sorted((k for k in MONTHS if len(k) >= 5), key=len, reverse=True)
+
+
+def _offset(text: str | None) -> timezone | None:
+    if not text:
+        return None
+    if text == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _local(year, month, day, hour=0, minute=0, second=0, tz=None) -> datetime | None:
+    try:
+        naive = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=tz or LOCAL_TZ)
+
+
+def _time_of(text: str) -> tuple[int, int, int]:
+    match = _TIME.search(text)
+    if not match:
+        return 0, 0, 0
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    if hour > 23 or minute > 59:
+        return 0, 0, 0
+    return hour, minute, second
+
+
+def _text_tz(text: str) -> timezone | None:
+    match = _TZ_SUFFIX.search(text)
+    if not match:
+        return timezone.utc if re.search(r"\b(?:GMT|UTC)\b", text) else None
+    hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    sign = -1 if hours.startswith("-") else 1
+    return timezone(sign * timedelta(hours=abs(int(hours)), minutes=int(minutes or 0)))
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _fast_parse(text: str, now: datetime) -> datetime | None:
+    """The formats the sites use, read day-first; None when none applies."""
+    match = _ISO.search(text)
+    if match:
+        y, mo, d, h, mi, s, off = match.groups()
+        return _local(y, mo, d, h or 0, mi or 0, s or 0, _offset(off))
+    local_now = now.astimezone(LOCAL_TZ)
+    if _JUST_NOW.match(text):
+        return now
+    match = _RELATIVE_DAY.match(text)
+    if match:
+        day = local_now - timedelta(days=_DAYS_BACK[match.group(1).lower()])
+        h, mi, s = _time_of(text)
+        return _local(day.year, day.month, day.day, h, mi, s)
+    tz = _text_tz(text)
+    match = _NUMERIC.search(text)
+    if match:
+        d, mo, y = match.groups()
+        h, mi, s = _time_of(text[: match.start()] + " " + text[match.end():])
+        return _local(_year(y), mo, d, h, mi, s, tz)
+    match = _YEAR_FIRST_WORD.search(text)
+    if match and _month(match.group(3)):
+        y, d, word = match.groups()
+        h, mi, s = _time_of(text[: match.start()] + " " + text[match.end():])
+        return _local(y, _month(word), d, h, mi, s, tz)
+    match = _MONTH_FIRST.search(text)
+    if match and _month(match.group(1)):
+        word, d, y = match.groups()
+        h, mi, s = _time_of(text[: match.start()] + " " + text[match.end():])
+        if _PM.search(text) and h < 12:
+            h += 12
+        return _local(y, _month(word), d, h, mi, s, tz)
+    for match in _WORD_DATE.finditer(text):
+        d, word, y = match.groups()
+        month = _month(word)
+        if not month:
+            continue
+        rest = text[: match.start()] + " " + text[match.end():]
+        h, mi, s = _time_of(rest)
+        if y is None:
+            year_match = re.search(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", rest)
+            if year_match:
+                y = year_match.group(1)
+        if y is not None:
+            return _local(y, month, d, h, mi, s, tz)
+        # No year: the most recent such day not after the fetch time.
+        guess = _local(local_now.year, month, d, h, mi, s, tz)
+        if guess and guess > now + timedelta(days=1):
+            guess = _local(local_now.year - 1, month, d, h, mi, s, tz)
+        return guess
+    return None
+
+
+@lru_cache(maxsize=1)
+def _dateparser():
+    import dateparser  # slow to import; only the rare unusual format needs it
+
+    return dateparser
+
+
+def _slow_parse(text: str, now: datetime) -> datetime | None:
+    settings = {
+        "TIMEZONE": TIMEZONE,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": now.astimezone(LOCAL_TZ).replace(tzinfo=None),
+        "PREFER_DATES_FROM": "past",
+        "DATE_ORDER": "DMY",
+    }
+    try:
+        return _dateparser().parse(text, languages=DATE_LANGUAGES, settings=settings)
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip(" \t\n|·•,")
+    for _ in range(2):
+        match = _LABEL.match(text)
+        if not match:
+            break
+        label_word = text[: match.end()].split()[0].lower().strip(":,")
+        if label_word in _RELATIVE_WORDS:
+            break
+        text = text[match.end():].strip()
+    return text
+
+
+def is_plausible(value: datetime | None, fetched_at: datetime | None = None) -> bool:
+    """A date a news page can carry: not before EARLIEST_YEAR, not after the fetch time."""
+    if value is None:
+        return False
+    now = fetched_at or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=LOCAL_TZ)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.year >= EARLIEST_YEAR and value <= now + timedelta(minutes=DATE_FUTURE_SLACK_MINUTES)
+
+
+def parse_date(text: str | None, fetched_at: datetime | None = None) -> datetime | None:
+    """A tz-aware datetime from a date as a page writes it, or None when unreadable or impossible.
+
+    Times without an offset are Kazakhstan time; relative dates ("Вчера, 09:15", "2 часа назад",
+    "только что") count from `fetched_at` (default: now); a day without a year is the most recent
+    such day.
+    """
+    if not text or not text.strip():
+        return None
+    now = fetched_at or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=LOCAL_TZ)
+    text = _clean(text)
+    if not text or len(text) > 200:
+        return None
+    value = _fast_parse(text, now)
+    if value is None and re.search(r"\d|[^\W\d_]{3}", text):
+        value = _slow_parse(text, now)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value if is_plausible(value, now) else None
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """ISO 8601 with offset, to the second."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.replace(microsecond=0).isoformat()
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/_-]|\.html|$)")
+
+
+def date_from_url(url: str | None, fetched_at: datetime | None = None) -> datetime | None:
+    """A date written in a URL path (/2020/09/23/...), as midnight Kazakhstan time."""
+    if not url:
+        return None
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    value = _local(*match.groups())
+    return value if is_plausible(value, fetched_at) else None

@@ -1,0 +1,210 @@
+"""What a page states about itself: JSON-LD, microdata, OpenGraph and other <meta>, <time>, tag links."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+from newsarchive.defaults import MAX_TAG_CHARS
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
+    "report", "techarticle", "scholarlyarticle", "posting",
+}
+
+# <meta> names and properties, most trusted first.
+META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "article:published", "datepublished",
+    "publishdate", "publish-date", "published_time", "pubdate", "date", "dc.date", "dc.date.issued",
+    "dcterms.created", "sailthru.date", "parsely-pub-date", "mediator_published_time", "og:published_time",
+    "article.published", "date_published", "citation_publication_date", "created",
+)
+META_MODIFIED = (
+    "article:modified_time", "og:updated_time", "article:modified", "datemodified", "last-modified",
+    "dcterms.modified", "modified", "lastmod",
+)
+META_AUTHOR = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl", "twitter:creator")
+META_SECTION = ("article:section", "section", "parsely-section", "og:article:section")
+META_TAGS = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags")
+
+_TAG_HREF = re.compile(r"/(?:tags?|archive_tags|tegi|teg|keyword|keywords|tema|temy|theme|topics?)(?:/|=|\?)", re.I)
+
+
+def _jsonld_objects(tree) -> list[dict]:
+    objects: list[dict] = []
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            try:
+                data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw.rstrip(";")), strict=False)
+            except ValueError:
+                continue
+        _collect(data, objects, 0)
+    return objects
+
+
+def _collect(data, out: list[dict], depth: int) -> None:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _collect(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                _collect(data[key], out, depth + 1)
+
+
+def _types(obj: dict) -> set[str]:
+    kind = obj.get("@type") or ()
+    if isinstance(kind, str):
+        kind = (kind,)
+    return {str(k).lower() for k in kind}
+
+
+def _first_text(value) -> str | None:
+    """A string out of a JSON-LD value that may be a string, a list or an object with a name."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return _first_text(value.get("name") or value.get("@value") or value.get("headline"))
+    if isinstance(value, list):
+        for item in value:
+            text = _first_text(item)
+            if text:
+                return text
+    return None
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, list):
+        return [n for item in value for n in _names(item)]
+    text = _first_text(value)
+    return [text] if text else []
+
+
+def _image_urls(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _image_urls(value.get("url") or value.get("contentUrl") or [])
+    if isinstance(value, list):
+        return [u for item in value for u in _image_urls(item)]
+    return []
+
+
+def _split_keywords(value) -> list[str]:
+    if isinstance(value, list):
+        return [k for item in value for k in _split_keywords(item)]
+    if isinstance(value, str):
+        return [k.strip() for k in re.split(r"[,;]", value) if k.strip()]
+    return []
+
+
+def meta_map(tree) -> dict[str, list[str]]:
+    """Every <meta> name/property/itemprop (lower-cased) with its contents, in page order."""
+    found: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content is None or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if key:
+                found.setdefault(key.strip().lower(), []).append(content.strip())
+    return found
+
+
+def _meta_first(meta: dict[str, list[str]], keys) -> list[str]:
+    return [v for key in keys for v in meta.get(key, ())]
+
+
+def _microdata(tree, prop: str) -> list[str]:
+    values = []
+    for el in tree.xpath(f'//*[@itemprop="{prop}"]'):
+        value = el.get("content") or el.get("datetime")
+        if value is None and prop in ("author", "publisher"):
+            names = el.xpath('.//*[@itemprop="name"]')
+            el = names[0] if names else el
+            value = el.get("content")
+        if value is None:
+            value = el.text_content()
+        value = re.sub(r"\s+", " ", value or "").strip()
+        if value:
+            values.append(value)
+    return values
+
+
+def tag_links(tree) -> list[str]:
+    """Texts of links that point to tag pages or are marked rel=tag, in page order."""
+    tags = []
+    for a in tree.iter("a"):
+        href = a.get("href") or ""
+        rel = (a.get("rel") or "").lower()
+        if "tag" in rel.split() or _TAG_HREF.search(href):
+            text = re.sub(r"\s+", " ", a.text_content()).strip().lstrip("#").strip()
+            if text and len(text) <= MAX_TAG_CHARS:
+                tags.append(text)
+    return tags
+
+
+def structured(tree, base_url: str | None) -> dict:
+    """Fields a page states about itself, each a list of candidates, best first."""
+    meta = meta_map(tree)
+    objects = _jsonld_objects(tree)
+    articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
+    pages = [o for o in objects if _types(o) & {"webpage", "itempage"}]
+    ld = articles + pages
+
+    def from_ld(*keys):
+        return [t for o in ld for k in keys if (t := _first_text(o.get(k)))]
+
+    out: dict[str, list] = {}
+    out["title"] = from_ld("headline", "name") + _meta_first(meta, ("og:title", "twitter:title")) + _microdata(tree, "headline")
+    out["lead"] = (
+        from_ld("description") + _meta_first(meta, ("og:description", "description", "twitter:description"))
+    )
+    out["published"] = from_ld("datePublished", "dateCreated") + _meta_first(meta, META_PUBLISHED)
+    out["published"] += _microdata(tree, "datePublished")
+    out["modified"] = from_ld("dateModified") + _meta_first(meta, META_MODIFIED) + _microdata(tree, "dateModified")
+    authors = [n for o in articles for n in _names(o.get("author"))]
+    out["author"] = authors + _meta_first(meta, META_AUTHOR) + _microdata(tree, "author")
+    out["section"] = from_ld("articleSection") + _meta_first(meta, META_SECTION)
+    tags = _meta_first(meta, META_TAGS)
+    tags = [t for v in tags for t in _split_keywords(v)]
+    tags += [k for o in articles for k in _split_keywords(o.get("keywords"))]
+    out["tags"] = tags
+    out["keywords"] = [k for v in meta.get("keywords", ()) for k in _split_keywords(v)]
+    images = [u for o in articles for u in _image_urls(o.get("image"))]
+    images += _meta_first(meta, ("og:image", "og:image:url", "twitter:image"))
+    out["images"] = [urljoin(base_url or "", u) for u in images]
+    out["body"] = from_ld("articleBody") + _microdata(tree, "articleBody")[:1]
+    canonical = [link.get("href") for link in tree.xpath('//link[@rel="canonical"][@href]')]
+    canonical += _meta_first(meta, ("og:url",)) + from_ld("url")
+    out["canonical"] = [
+        u for u in (urljoin(base_url or "", c.strip()) for c in canonical if c and c.strip())
+        if urlsplit(u).scheme in ("http", "https")
+    ]
+    out["site_name"] = _meta_first(meta, ("og:site_name", "application-name"))
+    return out
+
+
+def parse_tree(text: str):
+    """An lxml HTML tree of a page, tolerant of the markup found in the wild."""
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    parser = lxml_html.HTMLParser(encoding=None, remove_comments=True, remove_pis=True)
+    try:
+        return lxml_html.document_fromstring(text, parser=parser)
+    except (ValueError, lxml_html.etree.ParserError):
+        return lxml_html.document_fromstring("<html><body></body></html>")
