@@ -145,3 +145,23 @@ def demo(ctx, db_path, tag):
     click.echo(f"crawled {len(summary.figures)} mirrored sites: {summary.new} articles archived in {db_path}")
     click.echo(f'\n$ newsarchive search --tag "{tag}" --db {db_path}\n')
     ctx.invoke(search, tags=(tag,), db_path=db_path)
+
+
+@cli.command(name="check-live")
+@click.argument("sites", nargs=-1)
+def check_live(sites):
+    """Needs internet: fetch one listing and one article per site from the real site and report,
+    site by site, which discovery steps and selectors still match. Exit code 1 if any site fails."""
+    from newsarchive.checklive import check_live as run_checks
+
+    failed = 0
+    for report in run_checks(list(sites) or None):
+        click.echo(f"{report.site}: {'ok' if report.ok else 'CHECK'}")
+        for step, outcome in report.steps.items():
+            click.echo(f"  {step}: {outcome}")
+        if report.article:
+            click.echo(f"  article {report.article}")
+        for key, matched in report.selectors.items():
+            click.echo(f"    selector {key}: {'matches' if matched else 'NO MATCH'}")
+        failed += not report.ok
+    sys.exit(1 if failed else 0)
