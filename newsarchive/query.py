@@ -332,10 +332,11 @@ def tags(db, like: str | None = None, since=None, until=None, limit: int | None 
     """
     merged: dict[str, dict] = {}
     for tag_norm, tag, n, last_seen in db.execute(sql, params).fetchall():
-        entry = merged.setdefault(tag_norm, {"tag": tag, "articles": 0, "last_seen": None, "_best": 0})
+        entry = merged.setdefault(tag_norm, {"tag": tag, "articles": 0, "last_seen": None, "_best": (0,)})
         entry["articles"] += n
-        if n > entry["_best"]:
-            entry["tag"], entry["_best"] = tag, n
+        preference = (n, not tag.isupper(), not tag.islower())  # ties: "Пенсия 2026" over "ПЕНСИЯ 2026"
+        if preference > entry["_best"]:
+            entry["tag"], entry["_best"] = tag, preference
         if last_seen and (entry["last_seen"] is None or last_seen > entry["last_seen"]):
             entry["last_seen"] = last_seen
     result = sorted(merged.values(), key=lambda e: (-e["articles"], fold(e["tag"])))

@@ -1,1 +1,232 @@
-"""Commands that read the archive: search, tags, stats, trend, serve."""
+"""Commands that read the archive: search, tags, stats, trend, serve.
+
+Each is a thin wrapper over the function of the same name in newsarchive.query; output is a
+table on the terminal or json, jsonl, csv for other programs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from newsarchive.cli import cli, db_option
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output: a table for people, json/jsonl/csv for programs.")(func)
+
+
+def _open(db_path: str):
+    """The archive at db_path, or a clear error (no traceback) when there is none."""
+    from newsarchive.db import open_db
+
+    try:
+        return open_db(db_path, create=False)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _call(func, *args, **kwargs):
+    """Run a query function, turning a query the user got wrong into a usage error."""
+    from newsarchive.query import QueryError
+
+    try:
+        return func(*args, **kwargs)
+    except QueryError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _emit(rows: list[dict], fmt: str, columns: list[str], table) -> None:
+    """Print rows as json, jsonl, csv (lists as JSON text) or through `table` (a rich Table)."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                             for k, v in row.items()})
+    else:
+        from rich.console import Console
+
+        console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+        console.print(table)
+
+
+def _table(*headers: str):
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
+def _marked(snippet: str):
+    """A snippet with its [matched] words in bold."""
+    from rich.text import Text
+
+    from newsarchive.query import HIGHLIGHT
+
+    text, rest = Text(), snippet
+    while HIGHLIGHT[0] in rest and HIGHLIGHT[1] in rest.split(HIGHLIGHT[0], 1)[1]:
+        before, after = rest.split(HIGHLIGHT[0], 1)
+        word, rest = after.split(HIGHLIGHT[1], 1)
+        text.append(before, style="dim")
+        text.append(word, style="bold yellow")
+    text.append(rest, style="dim")
+    return text
+
+
+def _local_time(iso: str | None) -> str:
+    return (iso or "")[:16].replace("T", " ")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable: all must match).")
+@click.option("--site", "sites", multiple=True, help="Only this site, e.g. kt.kz (repeatable: any).")
+@click.option("--region", "regions", multiple=True, help="Only stories about / outlets in this region (repeatable).")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(["ru", "kk"]), help="Only this language.")
+@click.option("--since", help="From this day (YYYY-MM-DD, Kazakhstan time) or ISO time.")
+@click.option("--until", help="To this day inclusive (YYYY-MM-DD) or ISO time.")
+@click.option("--sort", type=click.Choice(["auto", "relevance", "newest", "oldest"]), default="auto",
+              show_default=True, help="auto: by relevance when QUERY has words, else newest first.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@format_option
+@db_option
+def search(query, tags, sites, regions, languages, since, until, sort, limit, offset, fmt, db_path):
+    """Search the archive.
+
+    QUERY: words (all must match, in any form: пенсия finds пенсии), "exact phrase",
+    OR, -word, site:kt.kz, tag:"Пенсия 2026", region:ВКО, lang:kk.
+    """
+    from newsarchive import query as q
+
+    db = _open(db_path)
+    rows = _call(q.search, db, query, tags=tags, sites=sites, regions=regions, languages=languages,
+                 since=since, until=until, sort=sort, limit=limit, offset=offset)
+    columns = ["id", "published_at", "site", "title", "url", "tags", "region", "story_region", "language",
+               "snippet", "score"]
+    rows = [{c: row.get(c) for c in columns} for row in rows]
+    table = _table("published", "site", "article", "tags")
+    for row in rows:
+        from rich.text import Text
+
+        article = Text(row["title"] or "", style="bold")
+        article.append("\n")
+        article.append_text(_marked(row["snippet"] or ""))
+        article.append("\n" + row["url"], style="blue")
+        table.add_row(_local_time(row["published_at"]), row["site"], article, ", ".join(row["tags"]))
+    if fmt == "table" and not rows:
+        click.echo("No articles found.", err=True)
+        return
+    _emit(rows, fmt, columns, table)
+
+
+@cli.command()
+@click.option("--like", help="Only tags containing this text (case, ё/е and spaces ignored).")
+@click.option("--since", help="Count articles from this day (YYYY-MM-DD) or ISO time.")
+@click.option("--until", help="Count articles to this day inclusive.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many tags.")
+@format_option
+@db_option
+def tags(like, since, until, limit, fmt, db_path):
+    """Tags with their article counts and when each was last used."""
+    from newsarchive import query as q
+
+    rows = _call(q.tags, _open(db_path), like=like, since=since, until=until, limit=limit)
+    table = _table("tag", "articles", "last seen (UTC)")
+    for row in rows:
+        table.add_row(row["tag"], str(row["articles"]), _local_time(row["last_seen"]))
+    _emit(rows, fmt, ["tag", "articles", "last_seen"], table)
+
+
+@cli.command()
+@format_option
+@db_option
+def stats(fmt, db_path):
+    """Per site: articles, the newest article, the last crawl."""
+    from newsarchive import query as q
+
+    rows = q.stats(_open(db_path))
+    table = _table("site", "articles", "newest article", "last crawl")
+    for row in rows:
+        table.add_row(row["site"], str(row["articles"]), _local_time(row["newest_article"]),
+                      _local_time(row["last_crawl"]))
+    if rows and fmt == "table":
+        table.add_row("total", str(sum(r["articles"] for r in rows)), "", "", style="bold")
+    _emit(rows, fmt, ["site", "articles", "newest_article", "last_crawl"], table)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable: all must match).")
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
+              help="Count per Kazakhstan day, ISO week or month.")
+@click.option("--since", help="From this day (YYYY-MM-DD) or ISO time.")
+@click.option("--until", help="To this day inclusive.")
+@click.option("--png", type=click.Path(dir_okay=False, writable=True), help="Also draw a bar chart into this PNG file.")
+@format_option
+@db_option
+def trend(query, tags, sites, by, since, until, png, fmt, db_path):
+    """Articles per period for QUERY and/or --tag, with a sparkline."""
+    from newsarchive import query as q
+    from newsarchive.chart import bar_chart_png, sparkline
+
+    series = _call(q.trend, _open(db_path), query, tags=tags, by=by, since=since, until=until, sites=sites)
+    rows = [{"period": period, "articles": count} for period, count in series]
+    if png:
+        bar_chart_png(series, png)
+    if fmt != "table":
+        _emit(rows, fmt, ["period", "articles"], None)
+        return
+    if not series:
+        click.echo("No articles found.", err=True)
+        return
+    counts = [count for _, count in series]
+    width = max(len(str(c)) for c in counts)
+    top = max(counts) or 1
+    for period, count in series:
+        click.echo(f"{period}  {count:>{width}}  {'█' * round(count / top * 40)}")
+    click.echo(f"{series[0][0]} {sparkline(counts)} {series[-1][0]}   total {sum(counts)}, max {max(counts)}")
+    if png:
+        click.echo(f"chart: {png}", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--open", "open_browser", is_flag=True, help="Open a browser.")
+@db_option
+def serve(host, port, open_browser, db_path):
+    """Browse the archive in datasette (read-only; sees rows a running crawl adds).
+
+    Facets on site, tags and date, full-text search, and canned queries: search (the same
+    answers as `newsarchive search`), by_tag, trend, tags.
+    """
+    from datasette import cli as datasette_cli
+
+    from newsarchive.datasette_plugin import metadata_for
+
+    _open(db_path)  # a clear error for a missing archive; creates nothing else
+    metadata = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.json"
+    metadata.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
+    args = ["serve", str(db_path), "--metadata", str(metadata), "--host", host, "--port", str(port),
+            "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "1000"]
+    if open_browser:
+        args.append("--open")
+    datasette_cli.cli.main(args, prog_name="newsarchive serve")
