@@ -42,7 +42,7 @@ class AutoSpider(NewsSpider):
 
     def parse_robots(self, response):
         for sitemap in discovery.robots_sitemaps(response.body):
-            yield scrapy.Request(sitemap, callback=self.parse_sitemap)
+            yield scrapy.Request(response.urljoin(sitemap), callback=self.parse_sitemap)
 
     def parse_front(self, response):
         for feed in discovery.alternate_feeds(response.body, response.url):
