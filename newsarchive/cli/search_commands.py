@@ -108,10 +108,12 @@ def _local_time(iso: str | None) -> str:
 @format_option
 @db_option
 def search(query, tags, sites, regions, languages, since, until, sort, limit, offset, fmt, db_path):
-    """Search the archive.
+    """Search the archive: relevance first when QUERY has words, else newest first.
 
-    QUERY: words (all must match, in any form: пенсия finds пенсии), "exact phrase",
-    OR, -word, site:kt.kz, tag:"Пенсия 2026", region:ВКО, lang:kk.
+    \b
+    QUERY   words: all must match, in any form (пенсия finds пенсии, ПЕНСИЯМИ; ё = е)
+            "exact phrase"   пенсия OR пособие   -excluded   -"excluded phrase"
+            site:kt.kz   tag:"Пенсия 2026"   region:ВКО   lang:kk
     """
     from newsarchive import query as q
 

@@ -1,0 +1,173 @@
+"""Datasette over the archive: the plugin's SQL functions, bundled metadata, canned queries —
+the same answers as the library and the CLI — and the search page in headless Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from newsarchive.cli import cli
+from newsarchive.datasette_plugin import metadata_for
+from newsarchive.query import search, trend
+from test_search import build_archive
+
+QUERIES = ["пенсия", "ёлка", "елка", '"единовременная выплата"', "выплата -\"единовременная выплата\"",
+           "ёлка OR пенсия", 'tag:"пенсия  2026"', "пенсия site:kt.kz", "region:ВКО", "пенсия-2026", "AND ("]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    path = tmp_path_factory.mktemp("datasette") / "news.db"
+    db, ids = build_archive(path)
+    return path, db, ids
+
+
+def get_json(path, url: str):
+    from datasette.app import Datasette
+
+    async def fetch():
+        datasette = Datasette([str(path)], metadata=metadata_for(path))
+        response = await datasette.client.get(url)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return asyncio.run(fetch())
+
+
+def canned(path, name: str, **params) -> list[dict]:
+    return get_json(path, f"/news/{name}.json?_shape=array&" + urllib.parse.urlencode(params))
+
+
+def test_table_search_returns_matching_articles(archive):
+    path, _, ids = archive
+    rows = get_json(path, "/news/articles.json?_search=" + urllib.parse.quote("пенсии") + "&_shape=array")
+    assert [row["id"] for row in rows] == [ids["pensii"]]
+    rows = get_json(path, "/news/articles.json?_search=" + urllib.parse.quote('пенсия-2026 "') + "&_shape=array")
+    assert rows == []  # hostile input is escaped, not an error
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_canned_search_equals_library_and_cli(archive, query):
+    path, db, _ = archive
+    browser = [row["id"] for row in canned(path, "search", q=query)]
+    try:
+        library = [row["id"] for row in search(db, query, limit=50)]
+    except ValueError:  # QueryError: the browser shows no rows
+        library = []
+    assert browser == library
+    result = CliRunner().invoke(cli, ["search", query, "--db", str(path), "--format", "json", "--limit", "50"])
+    command_line = [row["id"] for row in json.loads(result.output)] if result.exit_code == 0 else []
+    assert set(browser) == set(command_line)
+
+
+def test_canned_search_has_marked_snippets(archive):
+    path, _, _ = archive
+    (row,) = canned(path, "search", q="пенсия site:kt.kz")
+    assert "[пенсии]" in row["snippet"]
+
+
+def test_canned_by_tag_folds_like_the_cli(archive):
+    path, db, ids = archive
+    rows = canned(path, "by_tag", tag="ПЕНСИЯ   2026")
+    assert {row["id"] for row in rows} == {r["id"] for r in search(db, tags=["пенсия 2026"], limit=None)}
+    assert {row["id"] for row in canned(path, "by_tag", tag="елка")} == {ids["yolka"], ids["elka"]}
+
+
+def test_canned_trend_equals_library(archive):
+    path, db, _ = archive
+    for query, by in (("пенсия", "day"), ("tag:\"новый год\"", "week"), ("", "month")):
+        rows = canned(path, "trend", q=query, by=by)
+        assert [(r["period"], r["articles"]) for r in rows] == trend(db, query, by=by)
+
+
+def test_sql_functions_in_arbitrary_sql(archive):
+    path, _, ids = archive
+    sql = ("select rowid from article_stems_fts where article_stems_fts match na_fts('ПЕНСИЯМИ') order by rowid")
+    rows = get_json(path, "/news.json?_shape=array&sql=" + urllib.parse.quote(sql))
+    assert {r["rowid"] for r in rows} == {ids["pensii"], ids["pensiyu"], ids["pensiyami"]}
+    sql = "select na_fold('Ёлка  В Парке') as folded, na_stem('пенсиями') as stemmed"
+    assert get_json(path, "/news.json?_shape=array&sql=" + urllib.parse.quote(sql)) == [
+        {"folded": "елка в парке", "stemmed": "пенс"}]
+
+
+def test_metadata_facets(archive):
+    path, _, _ = archive
+    data = get_json(path, "/news/articles.json")
+    facets = data["facet_results"]
+    assert {"site", "tags", "published_utc"} <= set(facets)
+    tags = {item["value"]: item["count"] for item in facets["tags"]["results"]}
+    assert tags["Новый год"] == 2
+
+
+# --- the real server, in a real browser ---
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(archive):
+    path, _, _ = archive
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "newsarchive", "serve", "--db", str(path), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("newsarchive serve did not start: " + process.stdout.read().decode())
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_refuses_writes(server):
+    sql = "insert into failures (url, reason, at) values ('x', 'y', 'z')"
+    request = urllib.request.Request(server + "/news.json?sql=" + urllib.parse.quote(sql))
+    try:
+        body = urllib.request.urlopen(request, timeout=10).read().decode()
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+    assert "Statement must be a SELECT" in body or "readonly" in body.lower()
+
+
+def test_search_page_in_headless_chromium(server, archive):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("no chromium binary (apt-get install -y chromium)")
+    _, db, _ = archive
+    query = "пенсия"
+    url = f"{server}/news/search?q={urllib.parse.quote(query)}"
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", url],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    page = BeautifulSoup(dom, "lxml")
+    assert page.select_one("input[name=q]")["value"] == query  # the form carries the query typed
+    shown_ids = [int(td.get_text(strip=True)) for td in page.select("table.rows-and-columns td.col-id")]
+    shown_titles = [td.get_text(strip=True) for td in page.select("table.rows-and-columns td.col-title")]
+    expected = search(db, query, limit=50)
+    assert shown_ids == [r["id"] for r in expected]
+    assert shown_titles == [r["title"] for r in expected]
+    assert page.select("table.rows-and-columns td.col-snippet mark")  # matched forms highlighted
