@@ -50,8 +50,12 @@ def build_site(name: str) -> dict:
     site = templates.site_entry(name)
     pages = spec.build(site, arts)  # {(path, query): (content, encoding)} + found_in per article
     headers: dict[str, dict] = {}
+    rels = {key: query_file(key[0], key[1], index=page.index) for key, page in pages.files.items()}
+    dirs = {str(parent) for r in rels.values() for parent in Path(r).parents}
     for (path, query), page in pages.files.items():
-        rel = query_file(path, query, index=page.index)
+        rel = rels[(path, query)]
+        if rel in dirs:  # "/novosti" is a listing and "/novosti/x" an article: serve it as a directory
+            rel = query_file(path + "/", query, index=page.index)
         write(root, rel, page.content, page.encoding)
         if page.headers:
             headers[path + (f"?{query}" if query else "")] = page.headers

@@ -455,8 +455,468 @@ class KT(Spec):
         pages.add("/rus/all", listing, kind="listing", links=ordered, index="all.html")
 
 
+# -- helpers for the remaining sites ---------------------------------------------------------------
+
+def ru_date(a: dict, fmt: str) -> str:
+    """Visible date: the relative text as is, else `fmt` with {d} {m} {y} {H} {M} {mon} {Mon} {kk}."""
+    if is_relative(a):
+        return a["published"]
+    d = pub(a)
+    return fmt.format(d=f"{d.day:02d}", day=d.day, m=f"{d.month:02d}", y=d.year, H=f"{d.hour:02d}",
+                      M=f"{d.minute:02d}", mon=MONTHS_GEN[d.month - 1], Mon=MONTHS_NOM[d.month - 1],
+                      kk=MONTHS_KK[d.month - 1])
+
+
+def figure(site, a, cls: str, caption: bool = True) -> str:
+    out = []
+    for u, c in a.get("images", []):
+        cap = f"<figcaption>{E(c)}</figcaption>" if caption else ""
+        out.append(f'<figure class="{cls}"><img src="{E(u)}" alt="{E(c)}">{cap}</figure>')
+    return "".join(out)
+
+
+def taglinks(a: dict, href: str, attrs: str = "") -> str:
+    return " ".join(f'<a href="{href.format(quote(t))}"{attrs}>{E(t)}</a>' for t in a.get("tags", []))
+
+
+def simple_listing(site: Site, title: str, rows: list[str], nav: str = "", extra_links: str = "") -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8"><title>{E(title)} | {E(site.title)}</title></head>\n'
+        f'<body><header><a href="/">{E(site.title)}</a> {extra_links}</header>\n<main class="news-list">\n'
+        + "\n".join(rows) + f"\n</main>\n<nav class=\"pagination\">{nav}</nav>\n</body></html>\n"
+    )
+
+
+class Generic(Spec):
+    """A site whose discovery is feeds (RSS) and/or paginated listings; subclasses give the markup."""
+
+    feed: str | None = None
+    feed_index = "index.xml"
+    listing: str | None = None          # first listing page
+    pagination: str | None = None       # "/news/page/{n}/" or "/news/?p={n}"
+    listing_index = "index.html"
+    sitemap_path: str | None = None
+    extra_listings: tuple = ()          # (path, filter key value) further listings
+    robots_disallow = ("/admin/",)
+    page_size = 2
+    listing_extra = ""
+
+    def row(self, site, a) -> str:
+        return f'<div class="item"><span class="date">{ru_date(a, "{d}.{m}.{y} {H}:{M}")}</span> <a href="{E(a["path"])}">{E(a["title"])}</a></div>'
+
+    def listing_page(self, site, arts, n, total, path) -> str:
+        nav = ""
+        if self.pagination:
+            nav = " ".join(
+                f'<a href="{self.page_url(k)}">{k}</a>' for k in range(1, total + 1) if k != n
+            )
+        return simple_listing(site, "Новости", [self.row(site, a) for a in arts], nav, self.listing_extra)
+
+    def page_url(self, n: int) -> str:
+        return self.listing if n == 1 else self.pagination.format(n=n)
+
+    def discovery(self, site, arts, pages):
+        pages.add("/robots.txt", robots(site, [self.sitemap_path] if self.sitemap_path else [], list(self.robots_disallow)), kind="other")
+        ordered = newest_first(arts)
+        if self.feed:
+            in_feed = [a for a in ordered if not (self.listing and is_relative(a))]
+            pages.add(self.feed, rss(site, in_feed), kind="feed", links=in_feed, index=self.feed_index)
+        if self.sitemap_path:
+            pages.add(self.sitemap_path, sitemap(site, ordered), kind="sitemap", links=ordered)
+        if self.listing:
+            lst = [a for a in ordered if not a.get("listing")]
+            parts = chunks(lst, self.page_size) if self.pagination else [lst]
+            for n, part in enumerate(parts, start=1):
+                url = self.page_url(n)
+                path, _, query = url.partition("?")
+                pages.add(path, self.listing_page(site, part, n, len(parts), url), query, kind="listing",
+                          links=part, index=self.listing_index)
+        for path, key in self.extra_listings:
+            lst = [a for a in ordered if a.get("listing") == key]
+            pages.add(path, simple_listing(site, key, [self.row(site, a) for a in lst]), kind="listing", links=lst,
+                      index=self.listing_index)
+
+
+# -- ustinka.kz -------------------------------------------------------------------------------------------
+
+WEATHER = ('<div class="widget-weather"><span class="city">Усть-Каменогорск</span> <span class="temp">-12°C</span> '
+           '<span>облачно, ветер 3 м/с</span></div>')
+CURRENCY = ('<div class="widget-currency"><span>USD 512.40</span> <span>EUR 538.10</span> <span>RUB 5.12</span></div>')
+
+
+class Ustinka(Generic):
+    listing = "/vko/"
+    extra_listings = (("/kz/vko/", "kz"),)
+    renders = frozenset({"lead", "author", "tags", "images"})
+
+    def article(self, site, a):
+        kk = a.get("language") == "kk"
+        date = ru_date(a, "{day} {kk} {y}, {H}:{M}" if kk else "{d}.{m}.{y} {H}:{M}")
+        ps = [f"<p>{E(p)}</p>" for p in a["paragraphs"]]
+        ps.insert(1, CURRENCY)  # the currency widget sits between the paragraphs
+        src = a.get("credited_source") or "Устинка LIVE"
+        return head(site, a, og(site, a), title_suffix=" - Устинка LIVE") + f"""<body>
+<header class="top"><a href="/">Устинка LIVE</a> <a href="/vko/">ВКО</a> <a href="/kz/vko/">Қазақша</a>{WEATHER}</header>
+<div class="content"><div class="news-full">
+<h1>{E(a["title"])}</h1>
+<div class="news-meta"><time>{date}</time></div>
+{figure(site, a, "news-photo")}
+<div class="news-lead">{E(a["lead"])}</div>
+<div class="news-text">
+{chr(10).join(ps)}
+</div>
+<p class="news-author">{E(a["author"])}</p>
+<p class="news-source">{"Дереккөз" if kk else "Источник"}: {E(src)}</p>
+<div class="news-tags">{taglinks(a, "/tags/{}/")}</div>
+</div>
+<aside>{WEATHER}{CURRENCY}</aside></div>
+</body></html>
+"""
+
+
+# -- time.kz ------------------------------------------------------------------------------------------------
+
+class Time(Generic):
+    feed = "/rss"
+    feed_index = "rss.xml"
+    listing = "/news"
+    renders = frozenset({"lead", "author", "tags", "images"})
+
+    def article(self, site, a):
+        return head(site, a, og(site, a), title_suffix=" — Время") + f"""<body>
+<header><a href="/">Время</a> <a href="/news">Новости</a></header>
+<article class="article">
+<h1 class="article-title">{E(a["title"])}</h1>
+<div class="article-meta"><time>{ru_date(a, "{d}.{m}.{y} · {H}:{M}")}</time> <a href="/journalists/{a["author_slug"]}">{E(a["author"])}</a></div>
+<div class="article-lead">{E(a["lead"])}</div>
+{figure(site, a, "article-image")}
+<div class="article-body">
+{paras(a)}
+</div>
+<div class="article-tags">{taglinks(a, "/tags/{}")}</div>
+<div class="article-share">Поделиться</div>
+</article></body></html>
+"""
+
+
+# -- lada.kz (DLE, RSS only) -----------------------------------------------------------------------------------
+
+class Lada(Generic):
+    feed = "/rss.xml"
+    renders = frozenset({"author", "tags", "images"})
+
+    def article(self, site, a):
+        imgs = "".join(f'<div class="story-image"><img src="{E(u)}" alt="{E(c)}"></div>' for u, c in a.get("images", []))
+        meta = '<meta name="generator" content="DataLife Engine (http://dle-news.ru)">\n' + og(site, a)
+        return head(site, a, meta, title_suffix=" » Лада") + f"""<body>
+<header><a href="/">Lada.kz</a> <a href="/aktau-news/">Актау</a> <a href="/kazakhstan-news/">Казахстан</a></header>
+<div id="dle-content"><div class="full-story">
+<h1>{E(a["title"])}</h1>
+<div class="story-info"><span class="story-date">{ru_date(a, "{day} {mon} {y}, {H}:{M}")}</span> <span class="story-author">{E(a["author"])}</span></div>
+{imgs}
+<div id="news-id-{a["id"]}" class="story-text">
+{paras(a)}
+</div>
+<div class="story-tags">{taglinks(a, "/tags/{}/")}</div>
+<div class="share-block">Поделиться</div>
+</div></div></body></html>
+"""
+
+
+# -- tengrinews.kz --------------------------------------------------------------------------------------------
+
+class Tengrinews(Generic):
+    feed = "/news.rss"
+    feed_index = "news.rss"
+    listing = "/news/"
+    pagination = "/news/page/{n}/"
+    renders = frozenset({"tags", "images", "section", "modified"})
+    listing_extra = '<a href="/tag/pensiya-2026/">Пенсия 2026</a> <a href="/news/page/2/">Все новости</a>'
+
+    def row(self, site, a):
+        return (f'<div class="tn-article-item"><a class="tn-link" href="{E(a["path"])}">{E(a["title"])}</a>'
+                f'<time>{ru_date(a, "{day} {mon} {y}, {H}:{M}")}</time></div>')
+
+    def article(self, site, a):
+        imgs = "".join(f'<div class="tn-image-container"><img src="{E(u)}" alt="{E(c)}" title="{E(c)}"></div>' for u, c in a.get("images", []))
+        return head(site, a, og(site, a, section=True), title_suffix=": Tengrinews.kz") + f"""<body>
+<header class="tn-header"><a href="/">Tengrinews</a> <a href="/news/">Новости</a></header>
+<main class="tn-content"><h1 class="tn-content-title">{E(a["title"])}</h1>
+<div class="tn-side-bar"><time>{ru_date(a, "{day} {mon} {y}, {H}:{M}")}</time> <span class="tn-hidden">Просмотров 3 418</span></div>
+{imgs}
+<article class="tn-news-text"><div class="tn-news-content">
+{paras(a)}
+</div></article>
+<div class="tn-tags">{taglinks(a, "/tag/{}/")}</div>
+<div class="tn-article-share">Поделиться</div>
+<div class="tn-related"><a href="/kazakhstan_news/drugaya-novost-540001/">Другая новость</a></div>
+</main></body></html>
+"""
+
+    def discovery(self, site, arts, pages):
+        super().discovery(site, arts, pages)
+        tagged = [a for a in arts if "Пенсия 2026" in a.get("tags", [])]
+        pages.add("/tag/pensiya-2026/", simple_listing(site, "Пенсия 2026", [self.row(site, a) for a in tagged]), kind="other")
+
+
+# -- nur.kz ------------------------------------------------------------------------------------------------------
+
+class Nur(Generic):
+    listing = "/latest/"
+    renders = frozenset({"lead", "author", "tags", "images"})
+
+    def article(self, site, a):
+        d = dt(a["published_abs"]) if a.get("published_abs") else pub(a)
+        visible = a.get("visible_date") or ru_date(a, "{day} {mon} {y}, {H}:{M}")
+        return head(site, a, og(site, a), title_suffix=" — NUR.KZ") + f"""<body>
+<header><a href="/">NUR.KZ</a> <a href="/latest/">Последние новости</a></header>
+<article class="article">
+<h1 class="main-headline">{E(a["title"])}</h1>
+<div class="article__meta"><time class="datetime datetime--publication" datetime="{iso(d)}">{visible}</time>
+<address class="author-item">{E(a["author"])}</address></div>
+{figure(site, a, "article-figure")}
+<div class="formatted-body__content--wrapper">
+<strong class="formatted-body__strong">{E(a["lead"])}</strong>
+{paras(a, "formatted-body__paragraph")}
+<div class="formatted-body__ad">Реклама</div>
+</div>
+<ul class="tags-list">{"".join(f'<li><a href="/tags/{quote(t)}/">{E(t)}</a></li>' for t in a.get("tags", []))}</ul>
+</article></body></html>
+"""
+
+
+# -- zakon.kz --------------------------------------------------------------------------------------------------
+
+class Zakon(Generic):
+    feed = "/rss/all.xml"
+    listing = "/news/"
+    pagination = "/news/?p={n}"
+    renders = frozenset({"lead", "tags", "images"})
+
+    def article(self, site, a):
+        imgs = "".join(f'<div class="article-image"><img src="{E(u)}" alt="{E(c)}"></div>' for u, c in a.get("images", []))
+        return head(site, a, og(site, a), title_suffix=" - Zakon.kz") + f"""<body>
+<header><a href="/">Zakon.kz</a> <a href="/news/">Новости</a></header>
+<div class="article">
+<h1>{E(a["title"])}</h1>
+<time class="date">{ru_date(a, "{H}:{M}, {day} {mon} {y}")}</time>
+<div class="description">{E(a["lead"])}</div>
+{imgs}
+<div class="content">
+{paras(a)}
+</div>
+<div class="tags">{taglinks(a, "/tags/{}/")}</div>
+<div class="content__share">Поделиться</div>
+</div></body></html>
+"""
+
+
+# -- inform.kz (Kazinform) ---------------------------------------------------------------------------------
+
+class Inform(Generic):
+    feed = "/rss/ru.xml"
+    listing = "/lenta/"
+    renders = frozenset({"tags", "images"})
+
+    def row(self, site, a):
+        return (f'<div class="allNewsCard"><a class="allNewsCard_title" href="{E(a["path"])}">{E(a["title"])}</a>'
+                f'<span class="allNewsCard_time">{ru_date(a, "{H}:{M}, {d} {Mon} {y}")}</span></div>')
+
+    def article(self, site, a):
+        first, rest = a["paragraphs"][0], a["paragraphs"][1:]
+        return head(site, a, og(site, a), title_suffix=" - Kazinform") + f"""<body>
+<header><a href="/">Kazinform</a> <a href="/lenta/">Лента</a></header>
+<article class="article">
+<h1 class="article__title">{E(a["title"])}</h1>
+<div class="article__info"><time>{ru_date(a, "{H}:{M}, {d} {Mon} {y}")}</time></div>
+{figure(site, a, "article__photo")}
+<div class="article__description">{E(first)}</div>
+<div class="article__body-text">
+{chr(10).join(f"<p>{E(p)}</p>" for p in rest)}
+</div>
+<div class="article__tags">{taglinks(a, "/ru/tags/{}")}</div>
+<div class="article__share">Поделиться</div>
+</article></body></html>
+"""
+
+
+# -- 24.kz (Joomla) --------------------------------------------------------------------------------------------
+
+class KZ24(Generic):
+    listing = "/ru/news"
+    renders = frozenset({"tags", "images"})
+
+    def article(self, site, a):
+        imgs = "".join(f'<div class="entry-image"><img src="{E(u)}" alt="{E(c)}"></div>' for u, c in a.get("images", []))
+        return head(site, a, '<meta name="generator" content="Joomla! - Open Source Content Management">\n' + og(site, a),
+                    title_suffix=" - Хабар 24") + f"""<body>
+<header><a href="/ru/">Хабар 24</a> <a href="/ru/news">Новости</a></header>
+<div class="item-page">
+<div class="entry-title"><h1>{E(a["title"])}</h1></div>
+<div class="post-meta-author"><time>{ru_date(a, "{H}:{M}, {d}.{m}.{y}")}</time></div>
+{imgs}
+<div class="entry-content">
+{paras(a)}
+</div>
+<div class="post-tags">{taglinks(a, "/ru/tags/{}")}</div>
+<div class="post-share">Поделиться</div>
+</div></body></html>
+"""
+
+
+# -- informburo.kz ------------------------------------------------------------------------------------------
+
+class Informburo(Generic):
+    listing = "/novosti"
+    renders = frozenset({"author", "tags", "images"})
+
+    def article(self, site, a):
+        return head(site, a, og(site, a), title_suffix=" | Informburo.kz") + f"""<body>
+<header><a href="/">Informburo</a> <a href="/novosti">Новости</a></header>
+<main>
+<h1 class="article-title">{E(a["title"])}</h1>
+<div class="article-meta"><time>{ru_date(a, "{day} {mon} {y}, {H}:{M}")}</time> <span class="article-author">{E(a["author"])}</span></div>
+{figure(site, a, "article-cover")}
+<div class="article">
+{paras(a)}
+</div>
+<div class="article-tags">{taglinks(a, "/tag/{}")}</div>
+<div class="article-share">Поделиться</div>
+</main></body></html>
+"""
+
+
+# -- ng.kz (XOOPS, windows-1251) ------------------------------------------------------------------------------
+
+class NG(Generic):
+    listing = "/modules/news/"
+    renders = frozenset({"author", "tags"})
+
+    def article(self, site, a):
+        decl = a.get("declared_charset")
+        meta = f'<meta http-equiv="Content-Type" content="text/html; charset={decl}">' if decl else ""
+        return head(site, a, meta + '\n<meta name="generator" content="XOOPS">', charset=None,
+                    title_suffix=" - Наша газета") + f"""<body>
+<div id="xo-header"><a href="/">Наша газета</a> <a href="/modules/news/">Новости</a></div>
+<div class="item">
+<h1 class="itemTitle">{E(a["title"])}</h1>
+<div class="itemInfo"><span class="itemPoster">{E(a["author"])}</span> <span class="itemPostDate">{ru_date(a, "{d}.{m}.{y} {H}:{M}")}</span></div>
+<div class="itemText">
+{paras(a)}
+</div>
+<div class="itemKeywords">{taglinks(a, "/modules/news/tag.php?tag={}")}</div>
+<div class="itemFoot"><a href="/modules/news/print.php">Версия для печати</a></div>
+</div></body></html>
+"""
+
+    def listing_page(self, site, arts, n, total, path):
+        rows = [f'<div class="newsItem"><a href="{E(a["path"])}">{E(a["title"])}</a> <span>{ru_date(a, "{d}.{m}.{y}")}</span></div>' for a in arts]
+        return (
+            '<!DOCTYPE html>\n<html lang="ru"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+            f'<title>Новости - Наша газета</title></head>\n<body><h1>Новости</h1>\n' + "\n".join(rows) + "\n</body></html>\n"
+        )
+
+    def build(self, site, arts):
+        pages = super().build(site, arts)
+        for key, page in pages.files.items():  # the whole old site is windows-1251, without a charset header
+            if key[0] != "/robots.txt":
+                page.encoding = "windows-1251"
+                page.headers = {"Content-Type": "text/html"}
+        return pages
+
+
+# -- lifepvl.kz (WordPress, ?p=ID) -------------------------------------------------------------------------
+
+class LifePVL(Generic):
+    feed = "/feed/"
+    listing = "/"
+    renders = frozenset({"author", "tags", "images"})
+
+    def article(self, site, a):
+        imgs = "".join(f'<div class="post-thumbnail"><img src="{E(u)}" alt="{E(c)}"></div>' for u, c in a.get("images", []))
+        date = ru_date(a, "{d}.{m}.{y}") if not a.get("time_shown") else ru_date(a, "{d}.{m}.{y} {H}:{M}")
+        return head(site, a, '<meta name="generator" content="WordPress 6.6">\n' + og(site, a)
+                    + '\n<link rel="alternate" type="application/rss+xml" href="https://lifepvl.kz/feed/">',
+                    title_suffix=" – Life PVL") + f"""<body class="single">
+<header class="site-header"><a href="/">Life PVL</a></header>
+<article class="post">
+<h1 class="entry-title">{E(a["title"])}</h1>
+<div class="entry-meta"><time class="entry-date" datetime="{iso(pub(a)) or ""}">{date}</time> <span class="author">{E(a["author"])}</span></div>
+{imgs}
+<div class="entry-content">
+{paras(a)}
+<div class="sharedaddy">Поделиться: Facebook, WhatsApp</div>
+<div class="jp-relatedposts">Похожие записи</div>
+</div>
+<footer class="entry-footer"><span class="tags-links">{taglinks(a, "/?tag={}", ' rel="tag"')}</span></footer>
+</article></body></html>
+"""
+
+
+# -- 365info.kz (WordPress; JSON-LD dates) ---------------------------------------------------------------
+
+class Info365(Generic):
+    listing = "/category/poslednie-novosti"
+    pagination = "/category/poslednie-novosti/page/{n}"
+    renders = frozenset({"author", "tags", "images", "modified"})
+
+    def article(self, site, a):
+        visible = a.get("visible_date") or ru_date(a, "{d}.{m}.{y}, {H}:{M}")
+        return head(site, a, og(site, a, dates=False) + "\n" + jsonld(site, a, body=False, with_tags=False),
+                    title_suffix=" - 365info") + f"""<body>
+<header><a href="/">365info</a> <a href="/category/poslednie-novosti">Последние новости</a></header>
+<article class="singular">
+<h1 class="singular__title">{E(a["title"])}</h1>
+<div class="singular__meta"><span class="singular__date">{visible}</span></div>
+{figure(site, a, "singular__thumb")}
+<div class="singular__content">
+{paras(a)}
+</div>
+<div class="singular__tags">{taglinks(a, "/tag/{}", ' rel="tag"')}</div>
+<div class="singular__share">Поделиться</div>
+</article></body></html>
+"""
+
+
+# -- ru.sputnik.kz -----------------------------------------------------------------------------------------
+
+class Sputnik(Generic):
+    feed = "/export/rss2/archive/index.xml"
+    renders = frozenset({"lead", "tags", "images"})
+
+    def article(self, site, a):
+        imgs = "".join(f'<div class="article__announce"><img src="{E(u)}" alt="{E(c)}"></div>' for u, c in a.get("images", []))
+        return head(site, a, og(site, a), title_suffix=" - Sputnik Казахстан") + f"""<body>
+<header><a href="/">Sputnik Казахстан</a></header>
+<div class="article">
+<div class="article__header"><h1>{E(a["title"])}</h1>
+<div class="article__announce-text">{E(a["lead"])}</div>
+<div class="article__info-date"><a href="/{a["path"][1:9]}/">{ru_date(a, "{d}.{m}.{y}, {H}:{M}")}</a></div></div>
+{imgs}
+<div class="article__text">
+{paras(a)}
+</div>
+<ul class="article__tags">{"".join(f'<li><a href="/keyword_{quote(t)}/">{E(t)}</a></li>' for t in a.get("tags", []))}</ul>
+<div class="article__share">Поделиться</div>
+</div></body></html>
+"""
+
+
 SPECS: dict[str, Spec] = {
     "matritca": Matritca(),
     "caravan": Caravan(),
     "kt": KT(),
+    "ustinka": Ustinka(),
+    "time": Time(),
+    "lada": Lada(),
+    "tengrinews": Tengrinews(),
+    "nur": Nur(),
+    "zakon": Zakon(),
+    "inform": Inform(),
+    "kz24": KZ24(),
+    "informburo": Informburo(),
+    "ng": NG(),
+    "lifepvl": LifePVL(),
+    "info365": Info365(),
+    "sputnik": Sputnik(),
 }
