@@ -17,7 +17,7 @@ def demo(db_path: str = DEMO_DB) -> CrawlSummary:
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     servers = serve_mirrors()
     try:
-        return crawl(list(servers), db_path=db_path, settings=MIRROR_SETTINGS,
+        return crawl(list(servers), db_path=db_path, settings={**MIRROR_SETTINGS, "LOG_LEVEL": "WARNING"},
                      base_urls={name: server.base_url for name, server in servers.items()})
     finally:
         for server in servers.values():
