@@ -88,3 +88,15 @@ def test_second_crawl_adds_nothing_and_downloads_no_known_article(archive, mirro
         article_paths = {a["path"] for a in load_manifest(name)["articles"]}
         downloaded = {path for path in server.requests if path in article_paths}
         assert downloaded == set(), name
+
+
+def test_region_search_returns_the_mirrors_vko_stories_and_only_those(archive):
+    from conftest import run_cli
+
+    db_path, _, _ = archive
+    expected = {a["url"] for name in mirror_names() for a in load_manifest(name)["articles"]
+                if (a["story_region"] or a["region"]) == "ВКО" and not a.get("duplicate_of")}
+    assert expected, "the mirrors must hold ВКО stories"
+    result = run_cli("search", "--region", "ВКО", "--format", "json", "--limit", "1000", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert {row["url"] for row in json.loads(result.stdout)} == expected
