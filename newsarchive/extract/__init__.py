@@ -29,7 +29,12 @@ class ExtractionError(ValueError):
 
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|—–-]|::|»|/)\s+")
-_DATE_CLASS = re.compile(r"date|time|publish|posted|created|dateline|meta-?info|post-?meta|news-?info|\bdt\b", re.I)
+_DATE_CLASS = re.compile(r"date|time|publish|posted|created|dateline|\bmeta\b|-meta|meta-|news-?info|\bdt\b", re.I)
+_LOOKS_LIKE_DATE = re.compile(
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[^\W\d_]{3,9}\.?,?\s+\d{4}|"
+    r"(?:сегодня|вчера|бүгін|кеше)[,\s]+\d{1,2}:\d{2}",
+    re.I,
+)
 _AUTHOR_CLASS = re.compile(r"author|byline|journalist|avtor|writer", re.I)
 _PHOTO = re.compile(r"^(?:фото|photo|сурет|видео|иллюстрац|коллаж|скриншот)", re.I)
 _AUTHOR_LABEL = re.compile(r"^(?:автор(?:ы)?|текст|автор материала|by|авторы)\s*[:\-—]?\s*", re.I)
@@ -98,6 +103,13 @@ def _date_texts(tree, published_selector: str | None) -> list[str]:
                 texts.append(text)
         if len(texts) > 40:
             break
+    # Datelines: short texts anywhere that look like a date, in page order.
+    for el in tree.iter("span", "div", "p", "small", "td", "li", "em", "b", "strong", "font", "i"):
+        text = (el.text or "").strip()
+        if 6 <= len(text) <= 60 and _LOOKS_LIKE_DATE.search(text):
+            texts.append(text)
+            if len(texts) > 60:
+                break
     return texts
 
 
@@ -128,7 +140,7 @@ def _author(tree, site_sel, stated: list[str]) -> str | None:
 
 
 def _breadcrumb_section(tree, title: str | None) -> str | None:
-    for el in tree.xpath('//*[contains(@class, "breadcrumb")]'):
+    for el in tree.xpath('//*[contains(@class, "breadcrumb") or contains(@class, "speedbar")]'):
         crumbs = [_text(a) for a in el.iter("a")]
         crumbs = [c for c in crumbs if c and not _HOME.match(c) and c != title and len(c) < 60]
         if crumbs:
@@ -225,7 +237,7 @@ def extract(
         body = "\n\n".join(t for t in (element_text(el) for el in matched) if t)
     if not body:
         body_root = tree.find("body") if tree.find("body") is not None else tree
-        blocks = main_blocks(body_root)
+        blocks = main_blocks(body_root, title)
         body = "\n\n".join(b.text for b in blocks)
     ld_body = _first(stated["body"])
     if ld_body and len(body) < min(len(ld_body), 400):

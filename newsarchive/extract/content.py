@@ -26,15 +26,19 @@ BLOCK_TAGS = frozenset(
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 # class/id words of blocks that are not the story: widgets, share bars, comments, related links.
-_UNLIKELY = re.compile(
+# Strong words condemn a block even when another of its words sounds like content ("related-articles").
+_UNLIKELY_STRONG = re.compile(
     r"comment|disqus|share|sharing|social|soc-?net|related|recommend|read-?more|readalso|also-|"
     r"more-news|other-news|popular|trending|most-?read|top-?news|news-?feed|sidebar|side-bar|widget|"
-    r"banner|advert|\bads?\b|\bad-|-ad\b|adv-|adfox|reklam|promo|sponsor|partner|subscri|newsletter|"
-    r"weather|pogoda|currency|kurs|valut|exchange|cookie|consent|gdpr|modal|popup|breadcrumb|"
-    r"pagination|pager|\bmenu|navbar|navigation|\bnav\b|footer|masthead|toolbar|\bprint|rating|"
-    r"\bvote|\bpoll\b|\btags?\b|tags-|-tags|tag-list|keywords|copyright|hidden|skip-link|"
-    r"login|auth-|signin|search|rss|telegram|whatsapp|subscribe|donate|counter|metrika|"
-    r"infinite|next-article|prev-article|author-?bio|about-author|bottom-|footnote-links",
+    r"banner|advert|\bads?\b|\bad-|-ad\b|adv-|adfox|reklam|promo|sponsor|subscri|newsletter|"
+    r"weather|pogoda|currency|kurs|valut|exchange-?rate|cookie|consent|gdpr|modal|popup|"
+    r"telegram|whatsapp|donate|next-article|prev-article|author-?bio|about-author",
+    re.I,
+)
+_UNLIKELY = re.compile(
+    r"breadcrumb|pagination|pager|\bmenu|navbar|navigation|\bnav\b|footer|masthead|toolbar|\bprint|"
+    r"rating|\bvote|\bpoll\b|\btags?\b|tags-|-tags|tag-list|keywords|copyright|hidden|skip-link|"
+    r"login|auth-|signin|search|rss|counter|metrika|infinite|bottom-|footnote-links",
     re.I,
 )
 _LIKELY = re.compile(r"article|content|story|entry|post-?body|news-?text|main-?text|\bbody\b|\btext\b|materia", re.I)
@@ -54,6 +58,7 @@ _BOILERPLATE = re.compile(
     r"оқи отырыңыз|толығырақ|сурет:|фото тг|бөлісу|жазылыңыз)",
     re.I,
 )
+_CREDIT_LINE = re.compile(r"^(?:Источник|Дереккөз|Source)\s*:", re.I)
 _PROSE_END = re.compile(r"[.!?…»\"”:;)]\s*$")
 _WORDS = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\r\f\v\xa0\u200b\u2009\u202f]+")
@@ -111,11 +116,18 @@ def clean_tree(root, extra_remove: tuple[str, ...] = ()) -> None:
             doomed.append(el)
             continue
         names = (el.get("class") or "") + " " + (el.get("id") or "")
-        if len(names) > 1 and tag not in ("a", "p", "span", "b", "i", "em", "strong") and _UNLIKELY.search(names):
-            if not _LIKELY.search(names):
-                doomed.append(el)
+        if len(names) > 1 and tag not in ("a", "p", "span", "b", "i", "em", "strong"):
+            if _UNLIKELY_STRONG.search(names) or (_UNLIKELY.search(names) and not _LIKELY.search(names)):
+                if not _holds_story(el):
+                    doomed.append(el)
     for el in doomed:
         _drop(el)
+
+
+def _holds_story(el) -> bool:
+    """A block with many long paragraphs is the story, whatever its class says."""
+    long_paragraphs = sum(1 for p in el.iter("p") if len(p.text_content()) > 150)
+    return long_paragraphs >= 5
 
 
 def _drop(el) -> None:
@@ -135,7 +147,7 @@ def _drop(el) -> None:
 class Block:
     """A run of text owned by one block-level element."""
 
-    __slots__ = ("owner", "parts", "link_chars", "text", "tag", "cls", "index", "heading")
+    __slots__ = ("owner", "parts", "link_chars", "text", "tag", "cls", "index", "heading", "ancestors")
 
     def __init__(self, owner, index):
         self.owner = owner
@@ -146,6 +158,7 @@ class Block:
         self.cls = "short"
         self.index = index
         self.heading = owner.tag in HEADINGS
+        self.ancestors = ()
 
 
 def blocks_of(root) -> list[Block]:
@@ -225,24 +238,72 @@ def _ancestors(el, limit=None):
     return out
 
 
-def _choose_container(blocks: list[Block]):
-    """The element whose subtree holds the most prose, damped by its share of link text."""
+def _signature(block: Block) -> tuple:
+    """What kind of paragraph a block is: its element and its parent, with their classes."""
+    parent = block.owner.getparent()
+    return (
+        block.owner.tag, block.owner.get("class"),
+        parent.tag if parent is not None else None, parent.get("class") if parent is not None else None,
+    )
+
+
+def _title_index(blocks: list[Block], title: str | None) -> int | None:
+    """Where the headline stands among the blocks, if it is there."""
+    if not title:
+        return None
+    wanted = _norm(title).casefold()
+    for block in blocks:
+        if len(block.text) < 2 * len(wanted) + 20 and block.text.casefold().startswith(wanted[:60]):
+            return block.index
+    return None
+
+
+def _choose_container(blocks: list[Block], title_at: int | None = None):
+    """The element whose subtree holds the most prose, damped by its share of link text.
+
+    List items vote less (teaser lists look like prose), and so do blocks above the headline.
+    """
     votes: dict = {}
     chars: dict = {}
     links: dict = {}
+    prose: dict = {}
     for block in blocks:
         n = len(block.text)
-        for el in _ancestors(block.owner):
+        good = n if block.cls in ("good", "near") else 0
+        block.ancestors = _ancestors(block.owner)
+        for el in block.ancestors:
             chars[el] = chars.get(el, 0) + n
             links[el] = links.get(el, 0) + block.link_chars
+            prose[el] = prose.get(el, 0) + good
         if block.cls not in ("good", "near"):
             continue
         score = 1 + block.text.count(",") + min(n / 100, 3)
-        for level, el in enumerate(_ancestors(block.owner, 5)):
+        if block.tag in ("li", "dd", "dt"):
+            score *= 0.5
+        if title_at is not None and block.index < title_at:
+            score *= 0.4
+        for level, el in enumerate(block.ancestors[:5]):
             votes[el] = votes.get(el, 0) + score / (1 if level < 2 else level * 1.5)
     if not votes:
         return None, votes, chars, links
     best = max(votes, key=lambda el: votes[el] * (1 - links[el] / max(chars[el], 1)))
+    # Climb while the enclosing element adds more paragraphs of the same kind (a story split into
+    # one wrapper per paragraph or column), not teasers or furniture.
+    signatures = {_signature(b) for b in blocks if best in b.ancestors and b.cls in ("good", "near")}
+    while True:
+        parent = best.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        added = chars[parent] - chars[best]
+        if added > 0.05 * chars[best]:
+            same_kind = sum(
+                len(b.text) for b in blocks
+                if parent in b.ancestors and best not in b.ancestors
+                and b.cls in ("good", "near") and _signature(b) in signatures
+            )
+            if same_kind < 0.6 * added or links[parent] - links[best] > 0.3 * added:
+                break
+        best = parent
     return best, votes, chars, links
 
 
@@ -267,21 +328,18 @@ def _region(best, votes, chars, links) -> set:
 
 
 def _in_region(block: Block, region: set) -> bool:
-    el = block.owner
-    while el is not None:
-        if el in region:
-            return True
-        el = el.getparent()
-    return False
+    return any(el in region for el in block.ancestors)
 
 
 def _smooth(blocks: list[Block]) -> None:
-    """Short and near-prose blocks take the class of the prose around them."""
+    """Inside the story's region, short and near-prose blocks follow the prose around them."""
     def neighbour(i, step):
         i += step
         while 0 <= i < len(blocks):
-            if blocks[i].cls in ("good", "bad"):
-                return blocks[i].cls
+            if blocks[i].cls in ("good", "near"):
+                return "good"
+            if blocks[i].cls == "bad":
+                return "bad"
             i += step
         return "bad"
 
@@ -291,8 +349,11 @@ def _smooth(blocks: list[Block]) -> None:
             decided.append(block.cls)
             continue
         before, after = neighbour(i, -1), neighbour(i, 1)
-        if block.cls == "near":
-            decided.append("good" if "good" in (before, after) else "bad")
+        if _CREDIT_LINE.match(block.text):
+            decided.append("good")
+        elif block.cls == "near":
+            sentence = len(block.text) >= 150 and _PROSE_END.search(block.text)
+            decided.append("good" if sentence or "good" in (before, after) else "bad")
         elif block.heading:
             decided.append("good" if after == "good" else "bad")
         else:
@@ -301,12 +362,12 @@ def _smooth(blocks: list[Block]) -> None:
         block.cls = cls
 
 
-def main_blocks(root) -> list[Block]:
-    """The blocks of the story, in order."""
+def main_blocks(root, title: str | None = None) -> list[Block]:
+    """The blocks of the story, in order; `title` (the headline) helps to find where it starts."""
     blocks = blocks_of(root)
     for block in blocks:
         classify(block)
-    best, votes, chars, links = _choose_container(blocks)
+    best, votes, chars, links = _choose_container(blocks, _title_index(blocks, title))
     if best is None:
         return []
     region = _region(best, votes, chars, links)
@@ -315,9 +376,9 @@ def main_blocks(root) -> list[Block]:
     return [b for b in inside if b.cls == "good"]
 
 
-def main_text(root) -> str:
+def main_text(root, title: str | None = None) -> str:
     """The story's text, paragraphs separated by blank lines."""
-    return "\n\n".join(b.text for b in main_blocks(root))
+    return "\n\n".join(b.text for b in main_blocks(root, title))
 
 
 def element_text(el) -> str:

@@ -146,17 +146,48 @@ def _microdata(tree, prop: str) -> list[str]:
     return values
 
 
+_INLINE = frozenset("a span li b strong em i small font label".split())
+_NOT_ARTICLE_TAGS = re.compile(
+    r"trend|popular|most-?read|sidebar|side-bar|menu|\bnav|header|footer|cloud|widget|related|hot-?tags|top-?tags",
+    re.I,
+)
+
+
+def _tag_group_ok(container) -> bool:
+    for el in [container, *container.iterancestors()]:
+        if el.tag in ("nav", "header", "footer", "aside"):
+            return False
+        names = (el.get("class") or "") + " " + (el.get("id") or "")
+        if names.strip() and _NOT_ARTICLE_TAGS.search(names):
+            return False
+    return True
+
+
 def tag_links(tree) -> list[str]:
-    """Texts of links that point to tag pages or are marked rel=tag, in page order."""
-    tags = []
+    """The article's tags: texts of tag-page or rel=tag links, from the first block made of them.
+
+    Blocks where tag links alternate with headlines (trending tags over stories), and tag clouds in
+    menus, headers, footers and sidebars, are not the article's tags.
+    """
+    groups: dict = {}
     for a in tree.iter("a"):
         href = a.get("href") or ""
         rel = (a.get("rel") or "").lower()
-        if "tag" in rel.split() or _TAG_HREF.search(href):
-            text = re.sub(r"\s+", " ", a.text_content()).strip().lstrip("#").strip()
-            if text and len(text) <= MAX_TAG_CHARS:
-                tags.append(text)
-    return tags
+        if not ("tag" in rel.split() or _TAG_HREF.search(href)):
+            continue
+        text = re.sub(r"\s+", " ", a.text_content()).strip().lstrip("#").strip()
+        if not text or len(text) > MAX_TAG_CHARS:
+            continue
+        container = a.getparent()
+        while container is not None and container.tag in _INLINE:
+            container = container.getparent()
+        if container is not None:
+            groups.setdefault(container, []).append(text)
+    for container, tags in groups.items():
+        links = sum(1 for _ in container.iter("a"))
+        if len(tags) >= 0.6 * links and _tag_group_ok(container):
+            return tags
+    return []
 
 
 def structured(tree, base_url: str | None) -> dict:
