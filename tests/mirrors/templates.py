@@ -114,7 +114,7 @@ def jsonld(site: Site, a: dict, *, body: bool = True, with_tags: bool = True) ->
     if with_tags and a.get("tags"):
         data["keywords"] = a["tags"]
     if a.get("images"):
-        data["image"] = [img_url(site, a["images"][0][0])]
+        data["image"] = [{"@type": "ImageObject", "url": img_url(site, u), "caption": c} for u, c in a["images"]]
     if body:
         data["articleBody"] = body_text(a)
     text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
@@ -238,7 +238,8 @@ class Spec:
             "modified_at": iso(dt(a.get("modified"))) if "modified" in r else None,
             "author": a.get("author") if "author" in r else None,
             "section": a.get("section") if "section" in r else None,
-            "tags": list(a.get("tags", [])) if "tags" in r else [],
+            # as a browser shows them: case kept, runs of white space collapsed ("Пенсия  2026" → "Пенсия 2026")
+            "tags": [" ".join(t.split()) for t in a.get("tags", [])] if "tags" in r else [],
             "images": [{"url": img_url(site, u), "caption": c} for u, c in a.get("images", [])] if "images" in r else [],
             "credited_source": a.get("credited_source"),
             "credited_via": a.get("credited_via"),
