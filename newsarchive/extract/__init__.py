@@ -7,6 +7,7 @@ itself (JSON-LD, microdata, <meta>), then what the generic content model finds i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -18,7 +19,8 @@ from .content import clean_tree, element_text, main_blocks
 from .credits import find_credit
 from .dates import date_from_url, parse_date, to_iso
 from .language import detect_language
-from .structured import parse_tree, structured, tag_links
+from .structured import structured, tag_links
+from .tree import parse_tree, select, text_of
 
 __all__ = ["extract", "ExtractionError", "parse_date", "find_credit", "decode_html", "detect_language"]
 
@@ -38,20 +40,17 @@ _LOOKS_LIKE_DATE = re.compile(
 _AUTHOR_CLASS = re.compile(r"author|byline|journalist|avtor|writer", re.I)
 _PHOTO = re.compile(r"^(?:фото|photo|сурет|видео|иллюстрац|коллаж|скриншот)", re.I)
 _AUTHOR_LABEL = re.compile(r"^(?:автор(?:ы)?|текст|автор материала|by|авторы)\s*[:\-—]?\s*", re.I)
+_PHOTO_CLASS = re.compile("photo|foto|img|image", re.I)
 _HOME = re.compile(r"^(?:главная|home|басты бет|новости|news|жаңалықтар)$", re.I)
 
 
-def _text(el) -> str:
-    return _SPACES.sub(" ", el.text_content()).strip()
+_text = text_of
+_select = select
 
 
-def _select(root, selector: str | None) -> list:
-    if not selector:
-        return []
-    try:
-        return root.cssselect(selector)
-    except Exception:  # a bad selector in a site entry falls back to the generic extractor
-        return []
+@lru_cache(maxsize=20_000)
+def _names_match(pattern: re.Pattern, cls: str | None, ident: str | None) -> bool:
+    return bool(pattern.search(f"{cls or ''} {ident or ''}"))
 
 
 def _first(values):
@@ -96,8 +95,7 @@ def _date_texts(tree, published_selector: str | None) -> list[str]:
     for el in tree.xpath("//body//*[@class or @id]"):
         if el.tag in ("script", "style", "html", "body"):
             continue
-        names = (el.get("class") or "") + " " + (el.get("id") or "")
-        if _DATE_CLASS.search(names):
+        if _names_match(_DATE_CLASS, el.get("class"), el.get("id")):
             text = _text(el)
             if 6 <= len(text) <= 80:
                 texts.append(text)
@@ -121,19 +119,28 @@ def _pick_date(candidates, fetched_at):
     return None
 
 
-def _author(tree, site_sel, stated: list[str]) -> str | None:
-    candidates = [_text(el) for el in _select(tree, site_sel)] + stated
+_DATE_LIKE = re.compile(r"\d{1,2}:\d{2}|^(сегодня|вчера|бүгін|кеше)\b", re.IGNORECASE)
+
+
+def _author_candidates(tree, site_sel, stated: list[str]):
+    for el in _select(tree, site_sel):
+        yield _text(el)
+    yield from stated
     for el in tree.xpath('//a[@rel="author"] | //*[@itemprop="author"]'):
-        candidates.append(_text(el))
+        yield _text(el)
     for el in tree.xpath("//body//*[@class]"):
-        names = el.get("class") or ""
-        if _AUTHOR_CLASS.search(names) and not re.search("photo|foto|img|image", names, re.I):
-            candidates.append(_text(el))
-    for candidate in candidates:
+        cls = el.get("class")
+        if _names_match(_AUTHOR_CLASS, cls, None) and not _names_match(_PHOTO_CLASS, cls, None):
+            yield _text(el)
+
+
+def _author(tree, site_sel, stated: list[str]) -> str | None:
+    """The byline: site selector, structured data, rel=author, author-classed elements; never a photo credit."""
+    for candidate in _author_candidates(tree, site_sel, stated):
         candidate = _AUTHOR_LABEL.sub("", candidate or "").strip(" ,.;:")
         if not candidate or len(candidate) > 80 or _PHOTO.match(candidate) or candidate.startswith("http"):
             continue
-        if not re.search(r"[^\W\d_]", candidate):
+        if not re.search(r"[^\W\d_]", candidate) or _DATE_LIKE.search(candidate):
             continue
         return candidate
     return None
@@ -157,32 +164,40 @@ def _tags(tree, site_sel, stated: list[str], keywords: list[str]) -> list[str]:
     return [t for t in _dedupe(found) if len(t) <= MAX_TAG_CHARS]
 
 
-def _images(tree, base: str | None, stated: list[str], body_blocks) -> list[dict]:
-    images: list[dict] = []
-    seen = set()
+def _images(tree, base: str | None, stated: list[str], body_blocks, site_matches=()) -> list[dict]:
+    by_url: dict[str, dict] = {}
 
     def add(src, caption):
         if not src or src.startswith("data:"):
             return
         url = urljoin(base or "", src.strip())
-        if url not in seen:
-            seen.add(url)
-            images.append({"url": url, "caption": caption or None})
+        if url not in by_url:
+            by_url[url] = {"url": url, "caption": caption or None}
+        elif caption and not by_url[url]["caption"]:  # og:image names the picture, the page captions it
+            by_url[url]["caption"] = caption
 
     for url in stated:
         add(url, None)
     owners = {b.owner for b in body_blocks}
-    containers = {o.getparent() for o in owners if o.getparent() is not None} | owners
+    containers = list(site_matches) + list({o.getparent() for o in owners if o.getparent() is not None} | owners)
     for container in containers:
         for img in container.iter("img"):
+            add(img.get("data-src") or img.get("src"), _img_caption(img))
+    uncaptioned = {url for url, image in by_url.items() if not image["caption"]}
+    if uncaptioned:  # a picture named by og:image or JSON-LD may be shown, captioned, outside the text
+        for img in tree.iter("img"):
             src = img.get("data-src") or img.get("src")
-            caption = None
-            figure = next((a for a in img.iterancestors("figure")), None)
-            if figure is not None:
-                captions = figure.xpath(".//figcaption")
-                caption = _text(captions[0]) if captions else None
-            add(src, caption or (img.get("alt") or "").strip() or None)
-    return images
+            if src and urljoin(base or "", src.strip()) in uncaptioned:
+                add(src, _img_caption(img))
+    return list(by_url.values())
+
+
+def _img_caption(img) -> str | None:
+    """The <figcaption> of the image's <figure>, else its alt text."""
+    figure = next((a for a in img.iterancestors("figure")), None)
+    captions = figure.xpath(".//figcaption") if figure is not None else []
+    caption = _text(captions[0]) if captions else None
+    return caption or (img.get("alt") or "").strip() or None
 
 
 def extract(
@@ -230,6 +245,7 @@ def extract(
     section = section or _breadcrumb_section(tree, title)
     tags = _tags(tree, selectors.get("tags"), stated["tags"], stated["keywords"])
 
+    site_images = _select(tree, selectors.get("images"))
     clean_tree(tree, tuple(getattr(site, "remove", ()) or ()))
     body, blocks = None, []
     matched = _select(tree, selectors.get("body"))
@@ -246,7 +262,7 @@ def extract(
         body = _fallback_body(text) or body
 
     images = [
-        img for img in _images(tree, base, stated["images"], blocks)
+        img for img in _images(tree, base, stated["images"], blocks, [*site_images, *matched])
         if img["url"].startswith(("http://", "https://"))
     ]
     source, via = find_credit(body)
