@@ -143,6 +143,15 @@ CREATE TABLE IF NOT EXISTS site_runs (
     PRIMARY KEY (run_id, site)
 );
 
+-- Validators of feeds and sitemaps (ETag, Last-Modified) for conditional requests; written only
+-- when a crawl of the site finished, so that an interrupted crawl reads them in full again.
+CREATE TABLE IF NOT EXISTS http_validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    saved_at TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- Syndicated copies of one story across sites share a story row.
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY,
