@@ -26,6 +26,7 @@ MIRROR_SETTINGS = {
 class CrawlSummary:
     run_id: int
     sites: list[str]
+    status: str = "running"
     figures: dict[str, dict] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
 
@@ -52,12 +53,20 @@ def crawl(
     base_urls: dict[str, str] | None = None,
     max_articles: int | None = None,
     max_minutes: float | None = None,
+    max_pages: int | None = None,
+    progress: bool = False,
     settings: dict | None = None,
 ) -> CrawlSummary:
     """Crawl the named sites (default: all), or one unknown site at `url`, into the archive.
 
-    `base_urls` maps a site name to a mirror serving the same paths. Holds the archive's
-    crawl lock (raises newsarchive.lock.Locked when another crawl runs). Call once per process.
+    `base_urls` maps a site name to a mirror serving the same paths. `max_articles` and
+    `max_minutes` bound each site (Scrapy's CLOSESPIDER_ITEMCOUNT / CLOSESPIDER_TIMEOUT);
+    `max_pages` overrides the listing pages walked per listing (a first backfill goes deeper);
+    `progress` draws a live table per site (newsarchive.progress). The crawl_runs row ends as
+    "finished" only when every site finished; otherwise it says why one stopped (for instance
+    "closespider_itemcount", "shutdown"), and the next crawl walks listings in full instead of
+    stopping at the first all-archived page. Holds the archive's crawl lock (raises
+    newsarchive.lock.Locked when another crawl runs). Call once per process.
     """
     from spiders.auto import AutoSpider
     from spiders.news import spider_for
@@ -67,29 +76,42 @@ def crawl(
     else:
         names = sites or sorted(load_sites())
         spiders = [(spider_for(get_site(n)), {"base_url": (base_urls or {}).get(get_site(n).name)}) for n in names]
+    if max_pages:
+        spiders = [(cls, {**kwargs, "max_pages": str(max_pages)}) for cls, kwargs in spiders]
     overrides = dict(settings or {})
     if max_articles:
         overrides["CLOSESPIDER_ITEMCOUNT"] = max_articles
     if max_minutes:
-        overrides["CLOSESPIDER_TIMEOUT"] = int(max_minutes * 60)
+        overrides["CLOSESPIDER_TIMEOUT"] = float(max_minutes) * 60
+    if progress:
+        overrides["NEWSARCHIVE_PROGRESS"] = True
     with crawl_lock(db_path):
         db = open_db(db_path)
         run_id = start_run(db, names)
         overrides["NEWSARCHIVE_RUN_ID"] = run_id
         process = CrawlerProcess(crawl_settings(db_path, overrides))
+        crawlers = []
         for spider_cls, kwargs in spiders:
-            process.crawl(spider_cls, **{k: v for k, v in kwargs.items() if v})
-        status = "finished"
+            crawler = process.create_crawler(spider_cls)
+            crawlers.append(crawler)
+            process.crawl(crawler, **{k: v for k, v in kwargs.items() if v})
+        status = "interrupted"
         try:
             process.start()
-        except KeyboardInterrupt:
-            status = "interrupted"
-            raise
+            status = run_status(crawlers)
         finally:
             finish_run(db, run_id, status)
             summary = _summary(db, run_id, names)
+            summary.status = status
             db.close()
     return summary
+
+
+def run_status(crawlers) -> str:
+    """"finished" when every spider finished its crawl, else the first other reason it stopped."""
+    reasons = sorted(str(crawler.stats.get_value("finish_reason") or "interrupted") for crawler in crawlers)
+    unfinished = [reason for reason in reasons if reason != "finished"]
+    return unfinished[0] if unfinished else "finished"
 
 
 def _summary(db, run_id: int, names: list[str]) -> CrawlSummary:

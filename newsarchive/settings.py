@@ -31,8 +31,17 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: Waits before retries (newsarchive.middlewares.BackoffRetryMiddleware): Retry-After when the
+#: site sends one (a longer one than NEWSARCHIVE_RETRY_AFTER_MAX seconds gives the page up until
+#: the next run), else NEWSARCHIVE_RETRY_BACKOFF_BASE × 2ⁿ seconds, at most NEWSARCHIVE_RETRY_BACKOFF_MAX.
+NEWSARCHIVE_RETRY_BACKOFF_BASE = 2.0
+NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
+NEWSARCHIVE_RETRY_AFTER_MAX = 300.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
+#: A live progress table (newsarchive.progress) on the terminal; `newsarchive crawl` turns it on
+#: when stdout is a terminal.
+NEWSARCHIVE_PROGRESS = False
 
 # Nothing listens on a port for remote code or a console.
 TELNETCONSOLE_ENABLED = False
@@ -40,6 +49,9 @@ REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "newsarchive.middlewares.SkipArchivedArticles": 50,
+    "newsarchive.middlewares.ConditionalRequests": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {
     "newsarchive.pipelines.validate.ValidatePipeline": 100,
@@ -48,6 +60,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newsarchive.runs.CrawlRunRecorder": 500,
+    "newsarchive.progress.ProgressDisplay": 510,
 }
 
 LOG_LEVEL = "INFO"

@@ -18,6 +18,7 @@ from newsarchive.db import open_db
 from newsarchive.extract import extract
 from newsarchive.model import Article
 from newsarchive.sites import Site
+from newsarchive.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ class NewsSpider(scrapy.Spider):
         self.base_url = (base_url or self.site.base_url).rstrip("/")
         self.max_pages = int(max_pages) if max_pages else None
         self.allowed_domains = [urlsplit(self.base_url).hostname or self.site.domain]
-        self._archive = None  # read-only use: is a listing page's every article archived?
+        self._archive = None  # read-only use: what is archived already, did the last crawl finish?
+        self._walk_may_stop: bool | None = None
 
     # URLs -----------------------------------------------------------------------------
 
@@ -60,33 +62,64 @@ class NewsSpider(scrapy.Spider):
     async def start(self):
         found = self.site.discovery
         for path in found.feeds:
-            yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_feed)
+            yield self.conditional_request(self.site.url(path, self.base_url), self.parse_feed)
         for path in found.sitemaps:
-            yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_sitemap)
+            yield self.conditional_request(self.site.url(path, self.base_url), self.parse_sitemap)
         for path in found.listings:
             yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_listing,
                                  cb_kwargs={"page": 1, "listing": path})
 
+    def conditional_request(self, url: str, callback) -> scrapy.Request:
+        """A feed or sitemap request sent with the validators of its last full read
+        (newsarchive.middlewares.ConditionalRequests); a 304 ends it there."""
+        return scrapy.Request(url, callback=callback,
+                              meta={"conditional": True, "validator_url": self.archive_url(url)})
+
     def article_request(self, url: str, **meta) -> scrapy.Request:
         fetch = self.fetch_url(url)
         self.crawler.stats.inc_value("newsarchive/discovered")
+        if meta.get("refresh"):  # past the duplicate filter too: a listing may name it without refresh
+            self.crawler.stats.inc_value("newsarchive/refresh")
+            return scrapy.Request(fetch, callback=self.parse_article, dont_filter=True,
+                                  meta={"archive_url": self.archive_url(fetch), **meta})
         return scrapy.Request(fetch, callback=self.parse_article,
                               meta={"archive_url": self.archive_url(fetch), **meta})
 
     def parse_feed(self, response):
-        for link, _published in discovery.feed_entries(response.body, response.url):
+        for link, date in discovery.feed_entries(response.body, response.url):
             if self.is_article(self.fetch_url(link), "feed"):
-                yield self.article_request(link)
+                yield self.article_request(link, refresh=self.changed_since_archived(link, date))
 
     def parse_sitemap(self, response):
         max_age = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS")
         sitemaps, pages = discovery.sitemap_entries(response.body, response.url)
         for loc, lastmod in sitemaps:
             if discovery.is_recent(lastmod, max_age):
-                yield scrapy.Request(self.fetch_url(loc), callback=self.parse_sitemap)
+                yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
         for loc, lastmod in pages:
             if discovery.is_recent(lastmod, max_age) and self.is_article(self.fetch_url(loc), "sitemap"):
-                yield self.article_request(loc)
+                yield self.article_request(loc, refresh=self.changed_since_archived(loc, lastmod))
+
+    def changed_since_archived(self, url: str, date: datetime | None, now: datetime | None = None) -> bool:
+        """Is `url` archived, and does its feed or sitemap date say it changed after we last stored
+        it (later than its last_seen, fetched_at and modified_at)? Dates in the future are not
+        believed yet: a feed with a wrong offset would otherwise refresh its items on every run."""
+        if date is None:
+            return False
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=timezone.utc)
+        if date > (now or datetime.now(timezone.utc)):
+            return False
+        row = self._db().execute(
+            """SELECT a.last_seen, a.fetched_at, a.modified_at FROM article_urls u
+               JOIN articles a ON a.id = u.article_id WHERE u.url = ?""",
+            [canonicalize_url(self.archive_url(self.fetch_url(url)))],
+        ).fetchone()
+        if row is None:
+            return False
+        stored = [_parse_iso(value) for value in row]
+        stored = [value for value in stored if value is not None]
+        return bool(stored) and date > max(stored)
 
     def parse_listing(self, response, page: int, listing: str):
         articles = []
@@ -97,7 +130,7 @@ class NewsSpider(scrapy.Spider):
         for url in articles:
             yield self.article_request(url)
         next_page = self._next_listing_page(response, page, listing)
-        if next_page and articles and not self._all_archived(articles):
+        if next_page and articles and not (self.walk_may_stop() and self._all_archived(articles)):
             yield scrapy.Request(next_page, callback=self.parse_listing, cb_kwargs={"page": page + 1, "listing": listing})
 
     def _next_listing_page(self, response, page: int, listing: str) -> str | None:
@@ -110,11 +143,41 @@ class NewsSpider(scrapy.Spider):
         link = discovery.next_page_link(response.body, response.url)
         return self.fetch_url(link) if link else None
 
-    def _all_archived(self, urls: list[str]) -> bool:
-        """True when every article of a listing page is archived: older pages hold nothing new."""
+    def _db(self):
         if self._archive is None:
             self._archive = open_db(self.settings.get("NEWSARCHIVE_DB"))
-        return all(is_known_url(self._archive, self.archive_url(url)) for url in urls)
+        return self._archive
+
+    def _all_archived(self, urls: list[str]) -> bool:
+        """True when every article of a listing page is archived: older pages hold nothing new."""
+        return all(is_known_url(self._db(), self.archive_url(url)) for url in urls)
+
+    def walk_may_stop(self) -> bool:
+        """May listing walks stop at their first all-archived page? Only when the previous crawl
+        of this site finished: after one that was killed or cut short by --max-articles or
+        --max-minutes, older pages may still hold articles it never reached, so walk them all
+        (their archived articles are skipped before download, so this costs listing pages only)."""
+        if self._walk_may_stop is None:
+            current = self._current_run_id()
+            row = self._db().execute(
+                """SELECT status FROM crawl_runs WHERE (? IS NULL OR id < ?)
+                   AND instr(',' || sites || ',', ?) > 0 ORDER BY id DESC LIMIT 1""",
+                [current, current, f",{self.name},"],
+            ).fetchone()
+            self._walk_may_stop = row is not None and row[0] == "finished"
+            if not self._walk_may_stop:
+                logger.info("%s: the last crawl did not finish; walking listings in full", self.name)
+        return self._walk_may_stop
+
+    def _current_run_id(self) -> int | None:
+        run_id = self.settings.getint("NEWSARCHIVE_RUN_ID") or None
+        if run_id is None:  # a bare `scrapy crawl`: the recorder opened its own run
+            from newsarchive.runs import CrawlRunRecorder
+
+            for extension in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
+                if isinstance(extension, CrawlRunRecorder):
+                    run_id = extension.run_id
+        return run_id
 
     # Articles -------------------------------------------------------------------------
 
@@ -148,6 +211,16 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason):
         if self._archive is not None:
             self._archive.close()
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _header_charset(response) -> str | None:

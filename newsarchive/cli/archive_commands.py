@@ -11,23 +11,39 @@ import click
 
 from newsarchive.cli import cli, db_option
 
-#: Exit codes of `newsarchive crawl` (documented in README.md).
-EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE = 0, 1, 3, 2
+#: Exit codes of `newsarchive crawl` (documented in its --help and README.md).
+EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
 
 
-@cli.command()
+@cli.command(context_settings={"max_content_width": 100})
 @click.argument("sites", nargs=-1)
 @click.option("--url", help="Archive an unknown site by discovering its feeds, sitemaps and articles.")
 @click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
               help="Fetch SITE from a mirror serving the same paths (repeatable).")
 @click.option("--max-articles", type=int, help="Stop each site after this many articles.")
 @click.option("--max-minutes", type=float, help="Stop each site after this many minutes.")
+@click.option("--max-pages", type=int, help="Listing pages walked per listing (default: the site entry's).")
+@click.option("--progress/--no-progress", default=None,
+              help="Live table per site (default: when stdout is a terminal).")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log (default: warnings and errors only).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable).")
 @db_option
-def crawl(sites, url, base_urls, max_articles, max_minutes, settings, db_path):
+def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress, verbose, settings, db_path):
     """Crawl SITES (default: every site entry) into the archive.
 
-    Exit codes: 0 done, 1 done with errors, 2 bad usage, 3 another crawl holds the lock.
+    Fetches only what is new: archived articles are not downloaded again, feeds and sitemaps
+    are asked with If-None-Match/If-Modified-Since, an article is fetched again only when its
+    feed or sitemap date is later than what is stored (its old version is kept), and listing
+    walks stop at the first page whose articles are all archived. One crawl at a time per
+    archive (lock file DB.lock). Made for cron: see `newsarchive schedule`.
+
+    \b
+    Exit codes:
+      0  finished (also when stopped by --max-articles or --max-minutes)
+      1  finished, but pages failed with errors (see the log and `newsarchive health`)
+      2  bad usage (unknown site, malformed option)
+      3  another crawl holds the archive's lock: nothing was done
+      4  interrupted (SIGINT/SIGTERM); the next run carries on where this one stopped
     """
     from newsarchive import crawl as crawling
     from newsarchive.lock import Locked
@@ -35,14 +51,19 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, settings, db_path):
 
     try:
         mirrors = dict(_pair(item, "--base-url") for item in base_urls)
+        overrides = dict(_pair(item, "--set") for item in settings)
         for name in [*sites, *mirrors]:
             get_site(name)
     except (SiteError, click.BadParameter) as error:
         raise click.UsageError(str(error)) from None
+    on_terminal = sys.stdout.isatty()
+    if progress is None:
+        progress = on_terminal
+    overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
     try:
         summary = crawling.crawl(list(sites) or None, db_path=db_path, url=url, base_urls=mirrors,
-                                 max_articles=max_articles, max_minutes=max_minutes,
-                                 settings=dict(_pair(item, "--set") for item in settings))
+                                 max_articles=max_articles, max_minutes=max_minutes, max_pages=max_pages,
+                                 progress=progress, settings=overrides)
     except Locked as error:
         click.echo(f"newsarchive crawl: {error}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -54,6 +75,9 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, settings, db_path):
     for site, warnings in sorted(summary.warnings.items()):
         for warning in warnings:
             click.echo(f"warning: {site}: {warning}", err=True)
+    if summary.status in ("shutdown", "interrupted"):
+        click.echo(f"newsarchive crawl: interrupted (run {summary.run_id})", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_ERRORS if errors else EXIT_OK)
 
 
