@@ -157,7 +157,8 @@ def _where(query: Query, *, since=None, until=None) -> tuple[list[str], dict]:
             params[f"region{i}"] = _region_key(region)
             names.append(f":region{i}")
         listed = ", ".join(names)
-        conditions.append(f"(na_fold(a.story_region) IN ({listed}) OR na_fold(a.region) IN ({listed}))")
+        # The story's own region when the text names one; the outlet's region only when it does not.
+        conditions.append(f"na_fold(COALESCE(a.story_region, a.region)) IN ({listed})")
     for i, tag in enumerate(query.tags):
         params[f"tag{i}"] = fold_tag(tag)
         conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE tag_norm = :tag{i})")

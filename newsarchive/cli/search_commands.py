@@ -97,7 +97,7 @@ def _local_time(iso: str | None) -> str:
 @click.argument("query", required=False)
 @click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable: all must match).")
 @click.option("--site", "sites", multiple=True, help="Only this site, e.g. kt.kz (repeatable: any).")
-@click.option("--region", "regions", multiple=True, help="Only stories about / outlets in this region (repeatable).")
+@click.option("--region", "regions", multiple=True, help="Only stories about this region (else the outlet's region, when the text names none; repeatable).")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(["ru", "kk"]), help="Only this language.")
 @click.option("--since", help="From this day (YYYY-MM-DD, Kazakhstan time) or ISO time.")
 @click.option("--until", help="To this day inclusive (YYYY-MM-DD) or ISO time.")
