@@ -154,7 +154,11 @@ def _fold(text) -> str:
 
 
 def _day(value) -> set[date]:
-    """The day(s) a predicted date stands for: in Kazakhstan time, and as the page wrote it."""
+    """The days a predicted moment falls on: as the page wrote it, in Kazakhstan time and in UTC.
+
+    A truth given as a bare day carries no zone (htmldate's truths are partly UTC days), so any of
+    these counts as a match for it.
+    """
     if not value:
         return set()
     text = str(value).strip()
@@ -164,7 +168,7 @@ def _day(value) -> set[date]:
         return set()
     if parsed.tzinfo is None:
         return {parsed.date()}
-    return {parsed.astimezone(LOCAL).date(), parsed.date()}
+    return {parsed.astimezone(LOCAL).date(), parsed.date(), parsed.astimezone(ZoneInfo("UTC")).date()}
 
 
 def date_ok(truth: str, pred) -> bool:

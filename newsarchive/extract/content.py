@@ -9,8 +9,11 @@ blocks are kept when they, or their neighbours, read like prose.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from newsarchive.defaults import BLOCK_LONG_CHARS, BLOCK_SHORT_CHARS, MAX_LINK_DENSITY
+
+from .tree import select, text_of
 
 DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "button",
@@ -26,22 +29,30 @@ BLOCK_TAGS = frozenset(
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 # class/id words of blocks that are not the story: widgets, share bars, comments, related links.
-# Strong words condemn a block even when another of its words sounds like content ("related-articles").
-_UNLIKELY_STRONG = re.compile(
-    r"comment|disqus|share|sharing|social|soc-?net|related|recommend|read-?more|readalso|also-|"
-    r"more-news|other-news|popular|trending|most-?read|top-?news|news-?feed|sidebar|side-bar|widget|"
-    r"banner|advert|\bads?\b|\bad-|-ad\b|adv-|adfox|reklam|promo|sponsor|subscri|newsletter|"
-    r"weather|pogoda|currency|kurs|valut|exchange-?rate|cookie|consent|gdpr|modal|popup|"
-    r"telegram|whatsapp|donate|next-article|prev-article|author-?bio|about-author",
-    re.I,
+# Strong words condemn a block even when another of its words sounds like content
+# ("related-articles"); weak ones only when none does. Substrings match anywhere in the lower-cased
+# class and id; tokens match whole words split at spaces, "-" and "_".
+_STRONG_SUBSTRINGS = (
+    "comment", "disqus", "share", "sharing", "social", "socnet", "soc-net", "related", "recommend",
+    "readmore", "read-more", "readalso", "also-", "more-news", "other-news", "popular", "trending",
+    "mostread", "most-read", "topnews", "top-news", "newsfeed", "news-feed", "sidebar", "side-bar",
+    "widget", "banner", "advert", "adfox", "reklam", "promo", "sponsor", "subscri", "newsletter",
+    "weather", "pogoda", "currency", "kurs", "valut", "exchange-rate", "cookie", "consent", "gdpr",
+    "modal", "popup", "telegram", "whatsapp", "donate", "next-article", "prev-article", "author-bio",
+    "authorbio", "about-author",
 )
-_UNLIKELY = re.compile(
-    r"breadcrumb|pagination|pager|\bmenu|navbar|navigation|\bnav\b|footer|masthead|toolbar|\bprint|"
-    r"rating|\bvote|\bpoll\b|\btags?\b|tags-|-tags|tag-list|keywords|copyright|hidden|skip-link|"
-    r"login|auth-|signin|search|rss|counter|metrika|infinite|bottom-|footnote-links",
-    re.I,
+_STRONG_TOKENS = frozenset({"ad", "ads", "adv"})
+_WEAK_SUBSTRINGS = (
+    "breadcrumb", "pagination", "pager", "navbar", "navigation", "footer", "masthead", "toolbar",
+    "rating", "tag-list", "keywords", "copyright", "hidden", "skip-link", "login", "signin", "search",
+    "metrika", "counter", "infinite", "footnote-links",
 )
-_LIKELY = re.compile(r"article|content|story|entry|post-?body|news-?text|main-?text|\bbody\b|\btext\b|materia", re.I)
+_WEAK_TOKENS = frozenset({"menu", "nav", "print", "vote", "poll", "tag", "tags", "auth", "bottom", "rss"})
+_LIKELY_SUBSTRINGS = (
+    "article", "content", "story", "entry", "postbody", "post-body", "newstext", "news-text",
+    "maintext", "main-text", "materia",
+)
+_LIKELY_TOKENS = frozenset({"body", "text"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_ROLES = {"navigation", "banner", "complementary", "contentinfo", "menu", "menubar", "search", "dialog"}
 
@@ -89,11 +100,8 @@ def _norm(text: str) -> str:
 def clean_tree(root, extra_remove: tuple[str, ...] = ()) -> None:
     """Drop scripts, hidden elements, landmarks and widget-looking blocks from `root` in place."""
     for selector in extra_remove:
-        try:
-            for el in root.cssselect(selector):
-                _drop(el)
-        except Exception:  # an invalid site selector must not break extraction
-            continue
+        for el in select(root, selector):
+            _drop(el)
     doomed = []
     for el in root.iter():
         tag = el.tag
@@ -115,18 +123,30 @@ def clean_tree(root, extra_remove: tuple[str, ...] = ()) -> None:
         if tag in DROP_LANDMARKS or (el.get("role") or "").lower() in _HIDDEN_ROLES:
             doomed.append(el)
             continue
-        names = (el.get("class") or "") + " " + (el.get("id") or "")
-        if len(names) > 1 and tag not in ("a", "p", "span", "b", "i", "em", "strong"):
-            if _UNLIKELY_STRONG.search(names) or (_UNLIKELY.search(names) and not _LIKELY.search(names)):
-                if not _holds_story(el):
-                    doomed.append(el)
+        if tag in ("a", "p", "span", "b", "i", "em", "strong"):
+            continue
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and _unlikely(cls, ident) and not _holds_story(el):
+            doomed.append(el)
     for el in doomed:
         _drop(el)
 
 
+@lru_cache(maxsize=20_000)
+def _unlikely(cls: str | None, ident: str | None) -> bool:
+    """Whether class and id name a widget, share bar, comment block or other furniture."""
+    names = f"{cls or ''} {ident or ''}".lower()
+    tokens = set(names.replace("-", " ").replace("_", " ").split())
+    if any(word in names for word in _STRONG_SUBSTRINGS) or not tokens.isdisjoint(_STRONG_TOKENS):
+        return True
+    if any(word in names for word in _WEAK_SUBSTRINGS) or not tokens.isdisjoint(_WEAK_TOKENS):
+        return not (any(word in names for word in _LIKELY_SUBSTRINGS) or not tokens.isdisjoint(_LIKELY_TOKENS))
+    return False
+
+
 def _holds_story(el) -> bool:
     """A block with many long paragraphs is the story, whatever its class says."""
-    long_paragraphs = sum(1 for p in el.iter("p") if len(p.text_content()) > 150)
+    long_paragraphs = sum(1 for p in el.iter("p") if len(text_of(p)) > 150)
     return long_paragraphs >= 5
 
 
@@ -328,7 +348,7 @@ def _region(best, votes, chars, links) -> set:
 
 
 def _in_region(block: Block, region: set) -> bool:
-    return any(el in region for el in block.ancestors)
+    return not region.isdisjoint(block.ancestors)
 
 
 def _smooth(blocks: list[Block]) -> None:

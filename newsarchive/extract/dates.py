@@ -56,6 +56,7 @@ _LABEL = re.compile(
     r"^(?:опубликовано|обновлено|изменено|добавлено|дата|published|updated|posted|жарияланды)\s+(?=\d)",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _RELATIVE_WORDS = set(_DAYS_BACK) | {"только", "назад", "жаңа"}
 
 
@@ -237,7 +238,7 @@ def parse_date(text: str | None, fetched_at: datetime | None = None) -> datetime
     if not text or len(text) > 200:
         return None
     value = _fast_parse(text, now)
-    if value is None and re.search(r"\d|[^\W\d_]{3}", text):
+    if value is None and _DIGIT.search(text):
         value = _slow_parse(text, now)
     if value is not None and value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)

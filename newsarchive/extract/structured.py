@@ -6,9 +6,9 @@ import json
 import re
 from urllib.parse import urljoin, urlsplit
 
-from lxml import html as lxml_html
-
 from newsarchive.defaults import MAX_TAG_CHARS
+
+from .tree import text_of
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -130,16 +130,25 @@ def _meta_first(meta: dict[str, list[str]], keys) -> list[str]:
     return [v for key in keys for v in meta.get(key, ())]
 
 
-def _microdata(tree, prop: str) -> list[str]:
+def _itemprops(tree) -> dict[str, list]:
+    """Elements carrying microdata properties, by property name, in page order."""
+    found: dict[str, list] = {}
+    for el in tree.xpath("//*[@itemprop]"):
+        for prop in el.get("itemprop").split():
+            found.setdefault(prop, []).append(el)
+    return found
+
+
+def _microdata(itemprops: dict[str, list], prop: str) -> list[str]:
     values = []
-    for el in tree.xpath(f'//*[@itemprop="{prop}"]'):
+    for el in itemprops.get(prop, ()):
         value = el.get("content") or el.get("datetime")
         if value is None and prop in ("author", "publisher"):
             names = el.xpath('.//*[@itemprop="name"]')
             el = names[0] if names else el
             value = el.get("content")
         if value is None:
-            value = el.text_content()
+            value = text_of(el)
         value = re.sub(r"\s+", " ", value or "").strip()
         if value:
             values.append(value)
@@ -175,7 +184,7 @@ def tag_links(tree) -> list[str]:
         rel = (a.get("rel") or "").lower()
         if not ("tag" in rel.split() or _TAG_HREF.search(href)):
             continue
-        text = re.sub(r"\s+", " ", a.text_content()).strip().lstrip("#").strip()
+        text = text_of(a).lstrip("#").strip()
         if not text or len(text) > MAX_TAG_CHARS:
             continue
         container = a.getparent()
@@ -193,6 +202,7 @@ def tag_links(tree) -> list[str]:
 def structured(tree, base_url: str | None) -> dict:
     """Fields a page states about itself, each a list of candidates, best first."""
     meta = meta_map(tree)
+    props = _itemprops(tree)
     objects = _jsonld_objects(tree)
     articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
     pages = [o for o in objects if _types(o) & {"webpage", "itempage"}]
@@ -202,15 +212,16 @@ def structured(tree, base_url: str | None) -> dict:
         return [t for o in ld for k in keys if (t := _first_text(o.get(k)))]
 
     out: dict[str, list] = {}
-    out["title"] = from_ld("headline", "name") + _meta_first(meta, ("og:title", "twitter:title")) + _microdata(tree, "headline")
+    out["title"] = from_ld("headline", "name") + _meta_first(meta, ("og:title", "twitter:title")) + _microdata(props, "headline")
     out["lead"] = (
         from_ld("description") + _meta_first(meta, ("og:description", "description", "twitter:description"))
     )
     out["published"] = from_ld("datePublished", "dateCreated") + _meta_first(meta, META_PUBLISHED)
-    out["published"] += _microdata(tree, "datePublished")
-    out["modified"] = from_ld("dateModified") + _meta_first(meta, META_MODIFIED) + _microdata(tree, "dateModified")
-    authors = [n for o in articles for n in _names(o.get("author"))]
-    out["author"] = authors + _meta_first(meta, META_AUTHOR) + _microdata(tree, "author")
+    out["published"] += _microdata(props, "datePublished")
+    out["modified"] = from_ld("dateModified") + _meta_first(meta, META_MODIFIED) + _microdata(props, "dateModified")
+    authors = list(dict.fromkeys(n for n in _names((articles[0] if articles else {}).get("author")) if not n.startswith(("http", "@"))))
+    authors = [", ".join(authors)] if authors else []
+    out["author"] = authors + _meta_first(meta, META_AUTHOR) + _microdata(props, "author")
     out["section"] = from_ld("articleSection") + _meta_first(meta, META_SECTION)
     tags = _meta_first(meta, META_TAGS)
     tags = [t for v in tags for t in _split_keywords(v)]
@@ -220,7 +231,7 @@ def structured(tree, base_url: str | None) -> dict:
     images = [u for o in articles for u in _image_urls(o.get("image"))]
     images += _meta_first(meta, ("og:image", "og:image:url", "twitter:image"))
     out["images"] = [urljoin(base_url or "", u) for u in images]
-    out["body"] = from_ld("articleBody") + _microdata(tree, "articleBody")[:1]
+    out["body"] = from_ld("articleBody") + _microdata(props, "articleBody")[:1]
     canonical = [link.get("href") for link in tree.xpath('//link[@rel="canonical"][@href]')]
     canonical += _meta_first(meta, ("og:url",)) + from_ld("url")
     out["canonical"] = [
@@ -229,13 +240,3 @@ def structured(tree, base_url: str | None) -> dict:
     ]
     out["site_name"] = _meta_first(meta, ("og:site_name", "application-name"))
     return out
-
-
-def parse_tree(text: str):
-    """An lxml HTML tree of a page, tolerant of the markup found in the wild."""
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
-    parser = lxml_html.HTMLParser(encoding=None, remove_comments=True, remove_pis=True)
-    try:
-        return lxml_html.document_fromstring(text, parser=parser)
-    except (ValueError, lxml_html.etree.ParserError):
-        return lxml_html.document_fromstring("<html><body></body></html>")
