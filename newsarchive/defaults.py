@@ -17,6 +17,10 @@ EARLIEST_YEAR = 1991
 #: Articles shorter than this (characters of body text) are rejected.
 MIN_BODY_CHARS = 80
 
+#: Lines shorter than this are menus, captions and labels; a body needs MIN_BODY_CHARS of longer
+#: lines besides its title and lead.
+MIN_TEXT_LINE_CHARS = 40
+
 #: Sitemap entries older than this many days are not followed.
 SITEMAP_MAX_AGE_DAYS = 30
 

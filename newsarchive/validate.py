@@ -38,6 +38,12 @@ def validate_article(article: Article, *, now: datetime | None = None) -> Articl
         raise Rejected("no_body", "no article text found")
     if len(body) < defaults.MIN_BODY_CHARS:
         raise Rejected("body_too_short", f"{len(body)} characters, fewer than {defaults.MIN_BODY_CHARS}")
+    repeated = {(article.title or "").strip(), (article.lead or "").strip()}
+    text = sum(len(line) for line in map(str.strip, body.splitlines())
+               if len(line) >= defaults.MIN_TEXT_LINE_CHARS and line not in repeated)
+    if text < defaults.MIN_BODY_CHARS:
+        raise Rejected("no_text", f"only {text} characters in lines of text besides the title and lead: "
+                                  "menus or captions, not an article")
     latest = (now or datetime.now(timezone.utc)) + timedelta(days=1)
     for field in ("published_at", "modified_at"):
         value = getattr(article, field)

@@ -12,6 +12,7 @@ BODY = "Текст новости о пенсиях в Восточно-Каза
         ({"title": "", "body": BODY}, "no_title"),
         ({"title": "Заголовок", "body": "  "}, "no_body"),
         ({"title": "Заголовок", "body": "Коротко."}, "body_too_short"),
+        ({"title": "Заголовок", "body": "Главная\nНовости\nЭкономика\nПоделиться:\nVK\nTelegram\n" * 3}, "no_text"),
         ({"title": "Заголовок", "body": BODY, "published_at": "1987-05-01T10:00:00+06:00"}, "impossible_date"),
         ({"title": "Заголовок", "body": BODY, "published_at": "2999-01-01T10:00:00+05:00"}, "impossible_date"),
         ({"title": "Заголовок", "body": BODY, "published_at": "вчера"}, "bad_date"),

@@ -1,27 +1,13 @@
 """Dedupe against the archive and store: new, updated, unchanged or duplicate."""
 
 from newsarchive.archive import store_article
-from newsarchive.db import open_db
+from newsarchive.pipelines import ArchivePipeline
 
 #: Fields whose absence health checks watch (a template change empties them first).
 WATCHED_FIELDS = ("lead", "published_at", "author", "section", "tags", "images")
 
 
-class StorePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.db = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def open_spider(self):
-        self.db = open_db(self.crawler.settings.get("NEWSARCHIVE_DB"))
-
-    def close_spider(self):
-        self.db.close()
-
+class StorePipeline(ArchivePipeline):
     def process_item(self, item):
         result = store_article(self.db, item)
         stats = self.crawler.stats

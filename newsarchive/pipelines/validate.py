@@ -3,25 +3,11 @@
 from scrapy.exceptions import DropItem
 
 from newsarchive.archive import record_failure
-from newsarchive.db import open_db
+from newsarchive.pipelines import ArchivePipeline
 from newsarchive.validate import Rejected, validate_article
 
 
-class ValidatePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.db = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def open_spider(self):
-        self.db = open_db(self.crawler.settings.get("NEWSARCHIVE_DB"))
-
-    def close_spider(self):
-        self.db.close()
-
+class ValidatePipeline(ArchivePipeline):
     def process_item(self, item):
         try:
             return validate_article(item)

@@ -1,0 +1,32 @@
+"""A page that is not an article is rejected with its reason, the crawl goes on, nothing half-stored."""
+
+import re
+import shutil
+
+from conftest import crawl_mirrors
+from newsarchive.db import open_db
+from newsarchive.mirror import MIRRORS_DIR, load_manifest, serve_mirror
+
+
+def test_page_without_text_is_recorded_as_failure_and_others_are_archived(tmp_path):
+    mirror = tmp_path / "matritca"
+    shutil.copytree(MIRRORS_DIR / "matritca", mirror)
+    articles = load_manifest("matritca")["articles"]
+    broken = articles[0]
+    page = mirror / broken["path"].lstrip("/")
+    html = page.read_text(encoding="utf-8")
+    emptied = re.sub(r"<p>.*?</p>", "", html, flags=re.S)
+    emptied = re.sub(r'<script type="application/ld\+json">.*?</script>', "", emptied, flags=re.S)
+    page.write_text(emptied, encoding="utf-8")
+
+    db_path = tmp_path / "news.db"
+    with serve_mirror(mirror) as server:
+        result = crawl_mirrors(db_path, {"matritca": server})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 rejected" in result.stdout
+    db = open_db(db_path, create=False)
+    assert {r["url"] for r in db.query("SELECT url FROM articles")} == {a["url"] for a in articles[1:]}
+    (failure,) = db.query("SELECT url, reason, run_id FROM failures")
+    assert failure["url"] == broken["url"] and failure["reason"] in ("no_body", "body_too_short", "no_text")
+    assert failure["run_id"] == next(db.query("SELECT id FROM crawl_runs"))["id"]
+    assert db.execute("SELECT COUNT(*) FROM article_urls WHERE url = ?", [broken["url"]]).fetchone()[0] == 0
