@@ -232,7 +232,8 @@ def classify(block: Block) -> None:
     n = len(text)
     density = block.link_chars / n if n else 1.0
     if density > MAX_LINK_DENSITY:
-        block.cls = "bad"
+        # Half-linked lines may be text with a link in it; the story's region gives them a second look.
+        block.cls = "linked" if density <= 0.6 and n >= 20 else "bad"
         return
     if n < 200 and _BOILERPLATE.match(text):
         block.cls = "bad"
@@ -353,6 +354,9 @@ def _in_region(block: Block, region: set) -> bool:
 
 def _smooth(blocks: list[Block]) -> None:
     """Inside the story's region, short and near-prose blocks follow the prose around them."""
+    for block in blocks:
+        if block.cls == "linked":
+            block.cls = "short"
     def neighbour(i, step):
         i += step
         while 0 <= i < len(blocks):
@@ -363,6 +367,8 @@ def _smooth(blocks: list[Block]) -> None:
             i += step
         return "bad"
 
+    prose = [i for i, b in enumerate(blocks) if b.cls in ("good", "near")]
+    first, last = (prose[0], prose[-1]) if prose else (0, -1)
     decided = []
     for i, block in enumerate(blocks):
         if block.cls in ("good", "bad"):
@@ -377,7 +383,10 @@ def _smooth(blocks: list[Block]) -> None:
         elif block.heading:
             decided.append("good" if after == "good" else "bad")
         else:
-            decided.append("good" if before == after == "good" else "bad")
+            # Short lines between the story's first and last paragraphs are part of it (list items,
+            # subheadings); before and after it they are bylines, captions and share bars.
+            inside = first < i < last
+            decided.append("good" if (inside and "good" in (before, after)) or before == after == "good" else "bad")
     for block, cls in zip(blocks, decided):
         block.cls = cls
 
