@@ -65,8 +65,15 @@ _BOILERPLATE = re.compile(
     r"все права защищены|при (?:полном или частичном )?(?:использовании|цитировании|копировании)|"
     r"перепечатка|©|copyright|\(c\)|нашли ошибку|если вы нашли ошибку|выделите (?:ее|её|текст)|"
     r"ошибка в тексте|версия для печати|загрузка|loading|теги:|метки:|тэги:|ключевые слова|"
-    r"share|read more|related|advertisement|sign up|subscribe|follow us|click here|"
+    r"share|read more|related|advertisement|sign up|subscribe|follow us|click here|photo:|"
     r"оқи отырыңыз|толығырақ|сурет:|фото тг|бөлісу|жазылыңыз)",
+    re.I,
+)
+# Furniture wherever it stands in a short line.
+_BOILERPLATE_ANYWHERE = re.compile(
+    r"subscribe to|newsletter|sign up for|get the latest|have a tip|follow (?:us|him|her) on|"
+    r"all rights reserved|подписывайтесь|подпишитесь|присоединяйтесь к нам|оцените|ваше мнение|"
+    r"нашли ошибку|ctrl\s*\+\s*enter|все права защищены|мнение редакции|жазылыңыз",
     re.I,
 )
 _CREDIT_LINE = re.compile(r"^(?:Источник|Дереккөз|Source)\s*:", re.I)
@@ -235,7 +242,7 @@ def classify(block: Block) -> None:
         # Half-linked lines may be text with a link in it; the story's region gives them a second look.
         block.cls = "linked" if density <= 0.6 and n >= 20 else "bad"
         return
-    if n < 200 and _BOILERPLATE.match(text):
+    if n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
         block.cls = "bad"
         return
     words = _WORDS.findall(text)
@@ -385,7 +392,7 @@ def _smooth(blocks: list[Block]) -> None:
         else:
             # Short lines between the story's first and last paragraphs are part of it (list items,
             # subheadings); before and after it they are bylines, captions and share bars.
-            inside = first < i < last
+            inside = first < i
             decided.append("good" if (inside and "good" in (before, after)) or before == after == "good" else "bad")
     for block, cls in zip(blocks, decided):
         block.cls = cls
