@@ -76,6 +76,13 @@ _BOILERPLATE_ANYWHERE = re.compile(
     r"нашли ошибку|ctrl\s*\+\s*enter|все права защищены|мнение редакции|жазылыңыз",
     re.I,
 )
+_LEGAL = re.compile(r"©|all rights reserved|все права (?:защищены|принадлежат|охраняются)|барлық құқықтар", re.I)
+# Date and time stamps standing alone ("18 Nov 2019, 19:09", "Обновлено: 13.01.2026 09:08").
+_DATELINE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}\s+[^\W\d_]{3,9}\.?,?\s+\d{4}|"
+    r"[^\W\d_]{3,9}\.?\s+\d{1,2},?\s+\d{4}",
+)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CREDIT_LINE = re.compile(r"^(?:Источник|Дереккөз|Source)\s*:", re.I)
 _PROSE_END = re.compile(r"[.!?…»\"”:;)]\s*$")
 _WORDS = re.compile(r"\w+")
@@ -174,10 +181,11 @@ def _drop(el) -> None:
 class Block:
     """A run of text owned by one block-level element."""
 
-    __slots__ = ("owner", "parts", "link_chars", "text", "tag", "cls", "index", "heading", "ancestors")
+    __slots__ = ("owner", "parts", "link_chars", "text", "tag", "cls", "index", "heading", "ancestors", "caption")
 
-    def __init__(self, owner, index):
+    def __init__(self, owner, index, caption=False):
         self.owner = owner
+        self.caption = caption
         self.parts: list[str] = []
         self.link_chars = 0
         self.text = ""
@@ -193,14 +201,14 @@ def blocks_of(root) -> list[Block]:
     blocks: list[Block] = []
     current = [Block(root, 0)]
 
-    def flush(owner):
+    def flush(owner, caption):
         block = current[0]
         text = _norm("".join(block.parts))
         if text:
             block.text = text
             block.index = len(blocks)
             blocks.append(block)
-        current[0] = Block(owner, 0)
+        current[0] = Block(owner, 0, caption)
 
     def add(text, in_link):
         if text:
@@ -208,23 +216,33 @@ def blocks_of(root) -> list[Block]:
             if in_link:
                 current[0].link_chars += len(_norm(text))
 
-    def walk(el, owner, in_link):
+    def walk(el, owner, in_link, in_caption):
         is_block = el.tag in BLOCK_TAGS
         outer = owner
+        caption = in_caption or el.tag in ("figcaption", "caption") or _is_caption(el.get("class"))
         if is_block:
-            flush(el)
+            flush(el, caption)
             owner = el
         link = in_link or el.tag == "a"
         add(el.text, link)
         for child in el:
-            walk(child, owner, link)
+            walk(child, owner, link, caption)
             add(child.tail, link)
         if is_block:
-            flush(outer)
+            flush(outer, in_caption)
 
-    walk(root, root, False)
-    flush(root)
+    walk(root, root, False, False)
+    flush(root, False)
     return blocks
+
+
+@lru_cache(maxsize=20_000)
+def _is_caption(cls: str | None) -> bool:
+    """Whether a class names a photo caption or credit (kept with the image, not in the text)."""
+    if not cls:
+        return False
+    cls = cls.lower()
+    return any(word in cls for word in ("caption", "credit", "photo-source", "img-source", "image-source", "photo-author"))
 
 
 def _stopword_density(words: list[str]) -> float:
@@ -242,7 +260,13 @@ def classify(block: Block) -> None:
         # Half-linked lines may be text with a link in it; the story's region gives them a second look.
         block.cls = "linked" if density <= 0.6 and n >= 20 else "bad"
         return
-    if n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
+    if block.caption or n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
+        block.cls = "bad"
+        return
+    if n < 400 and _LEGAL.search(text):
+        block.cls = "bad"
+        return
+    if n < 80 and _DATELINE.search(text) and len(_LETTERS.findall(_DATELINE.sub(" ", text))) <= 3:
         block.cls = "bad"
         return
     words = _WORDS.findall(text)
