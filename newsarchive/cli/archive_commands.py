@@ -189,3 +189,29 @@ def check_live(sites):
             click.echo(f"    selector {key}: {'matches' if matched else 'NO MATCH'}")
         failed += not report.ok
     sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--print", "kind", type=click.Choice(["cron", "systemd"]), required=True,
+              help="A crontab line (with flock), or a systemd service + timer.")
+@click.option("--workdir", help="Checkout with its .venv (default: /opt/newsarchive).")
+@click.option("--user", help="User the systemd service runs as (default: newsarchive).")
+@click.option("--every", type=int, help="Minutes between runs (default: 60).")
+@click.option("--minute", type=int, help="Minute past the hour of cron runs (default: 17).")
+@click.option("--max-minutes", type=int, help="Bound of each run (default: the interval less 10 minutes).")
+@click.option("--log", help="File cron appends the output to (default: /var/log/newsarchive/crawl.log).")
+@click.option("--site", "sites", multiple=True, help="Crawl only these sites (repeatable; default: all).")
+@click.option("--db", "db_path", help="Archive database (default: /var/lib/newsarchive/news.db).")
+def schedule(kind, workdir, user, every, minute, max_minutes, log, sites, db_path):
+    """Print a ready schedule for `newsarchive crawl`: a cron line or a systemd service + timer.
+
+    deploy/ holds the same files for the defaults (see deploy/README.md for installing them).
+    """
+    from newsarchive.schedule import render, with_options
+
+    try:
+        plan = with_options(workdir=workdir, user=user, every=every, minute=minute, max_minutes=max_minutes,
+                            log=log, db=db_path, sites=tuple(sites) or None)
+        click.echo(render(kind, plan), nl=False)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
