@@ -76,7 +76,12 @@ _BOILERPLATE_ANYWHERE = re.compile(
     r"нашли ошибку|ctrl\s*\+\s*enter|все права защищены|мнение редакции|жазылыңыз",
     re.I,
 )
-_LEGAL = re.compile(r"©|all rights reserved|все права (?:защищены|принадлежат|охраняются)|барлық құқықтар", re.I)
+_LEGAL = re.compile(
+    r"©|all rights reserved|все права (?:защищены|принадлежат|на материалы)|барлық құқықтар|"
+    r"свидетельство о регистрации|не нес[её]т ответственности|допускается (?:цитирование|использование)|"
+    r"гиперссылк|охраняются в соответствии|правовые ограничения|может не совпадать с (?:мнением|позицией) редакции",
+    re.I,
+)
 # Date and time stamps standing alone ("18 Nov 2019, 19:09", "Обновлено: 13.01.2026 09:08").
 _DATELINE = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}\s+[^\W\d_]{3,9}\.?,?\s+\d{4}|"
@@ -263,7 +268,7 @@ def classify(block: Block) -> None:
     if block.caption or n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
         block.cls = "bad"
         return
-    if n < 400 and _LEGAL.search(text):
+    if n < 800 and _LEGAL.search(text):
         block.cls = "bad"
         return
     if n < 80 and _DATELINE.search(text) and len(_LETTERS.findall(_DATELINE.sub(" ", text))) <= 3:
@@ -332,6 +337,9 @@ def _choose_container(blocks: list[Block], title_at: int | None = None):
         score = 1 + block.text.count(",") + min(n / 100, 3)
         if block.tag in ("li", "dd", "dt"):
             score *= 0.5
+        previous = blocks[block.index - 1] if block.index else None
+        if previous is not None and len(previous.text) <= 150 and previous.link_chars >= 0.7 * len(previous.text):
+            score *= 0.3  # a teaser under its headline link, as in news feeds
         if title_at is not None and block.index < title_at:
             score *= 0.4
         for level, el in enumerate(block.ancestors[:5]):
