@@ -380,6 +380,8 @@ def _region(best, votes, chars, links) -> set:
         score = votes.get(sibling, 0)
         n = chars.get(sibling, 0)
         density = links.get(sibling, 0) / n if n else 1
+        if sibling.tag in ("ul", "ol", "dl") and density > 0.1:
+            continue  # a list of linked items beside the story is a feed, not more story
         if score >= threshold and density < 0.25:
             region.add(sibling)
         elif sibling.tag == "p" and n > 80 and density < 0.25:
