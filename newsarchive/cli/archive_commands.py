@@ -215,3 +215,50 @@ def schedule(kind, workdir, user, every, minute, max_minutes, log, sites, db_pat
         click.echo(render(kind, plan), nl=False)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+
+
+@cli.command()
+@click.option("--site", help="Only this site (entry name or domain).")
+@click.option("--since", help="Only pages fetched on or after this date (ISO 8601, e.g. 2026-11-01).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@db_option
+def reparse(site, since, progress, db_path):
+    """Run extraction again over the stored pages and update what changed, without fetching.
+
+    A changed title, lead, body, tags or date keeps the old version (as a re-fetch does); other
+    fields are corrected in place; an article whose extraction did not change is not touched.
+    Takes the crawl lock (exit code 3 while a crawl runs).
+    """
+    from newsarchive.db import open_db
+    from newsarchive.lock import Locked, crawl_lock
+    from newsarchive.reparse import reparse as run_reparse, select_pages
+
+    if since:
+        try:
+            datetime.fromisoformat(since)
+        except ValueError:
+            raise click.UsageError(f"--since {since!r}: not an ISO 8601 date") from None
+    try:
+        with crawl_lock(db_path):
+            db = open_db(db_path, create=False)
+            if progress is None:
+                progress = sys.stderr.isatty()
+            if progress:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+                total = len(select_pages(db, site=site, since=since))
+                with Progress("reparse", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                              transient=True) as bar:
+                    task = bar.add_task("reparse", total=total)
+                    summary = run_reparse(db, site=site, since=since,
+                                          progress=lambda done, _total: bar.update(task, completed=done))
+            else:
+                summary = run_reparse(db, site=site, since=since)
+            db.close()
+    except Locked as error:
+        click.echo(f"newsarchive reparse: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except FileNotFoundError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(summary.line())
+    sys.exit(EXIT_ERRORS if summary.failed else EXIT_OK)
