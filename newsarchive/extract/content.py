@@ -296,12 +296,16 @@ def _ancestors(el, limit=None):
 
 
 def _signature(block: Block) -> tuple:
-    """What kind of paragraph a block is: its element and its parent, with their classes."""
+    """What kind of paragraph a block is: its element and its parent, with their first class names."""
     parent = block.owner.getparent()
     return (
-        block.owner.tag, block.owner.get("class"),
-        parent.tag if parent is not None else None, parent.get("class") if parent is not None else None,
+        block.owner.tag, _first_class(block.owner.get("class")),
+        parent.tag if parent is not None else None, _first_class(parent.get("class") if parent is not None else None),
     )
+
+
+def _first_class(cls: str | None) -> str | None:
+    return cls.split()[0] if cls and cls.strip() else None
 
 
 def _title_index(blocks: list[Block], title: str | None) -> int | None:
