@@ -23,6 +23,11 @@ __all__ = ["search", "tags", "tag_counts", "stats", "trend", "QueryError", "regi
 
 #: bm25 weights of the stemmed index's columns: title, lead, body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)
+#: A text query without filters ranks (bm25) only its newest RANK_WINDOW matches: exact for
+#: rarer words, and bounded work (recent news first) for words in a large part of the archive.
+RANK_WINDOW = 5_000
+#: Words of the lead and body a snippet is looked for in.
+SNIPPET_SCAN_WORDS = 300
 #: Results per page unless asked otherwise.
 SEARCH_LIMIT = 20
 #: Words in a snippet.
@@ -187,8 +192,17 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     conditions, params = _where(parsed, since=since, until=until)
     fts = compile_fts(parsed)
-    if fts:
-        weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    if sort == "auto":
+        sort = "relevance" if fts else "newest"
+    weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    if fts and sort == "relevance" and not conditions and not parsed.has_exact:
+        # Rank in the index alone (article rows are read for the page only), newest matches first.
+        params.update(fts=fts, window=RANK_WINDOW)
+        source = (f"(SELECT rowid AS id, bm25(article_stems_fts, {weights}) AS rank FROM article_stems_fts\n"
+                  f"  WHERE article_stems_fts MATCH :fts ORDER BY rowid DESC LIMIT :window) AS hit\n"
+                  f"JOIN articles a ON a.id = hit.id")
+        score = "hit.rank"
+    elif fts:
         source = "article_stems_fts JOIN articles a ON a.id = article_stems_fts.rowid"
         conditions.insert(0, "article_stems_fts MATCH :fts")
         params["fts"] = fts
@@ -204,8 +218,6 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     if parsed.has_exact:
         params["q"] = parsed.text
         conditions.append("na_match(a.title, a.lead, a.body, :q)")
-    if sort == "auto":
-        sort = "relevance" if fts else "newest"
     order = {
         "relevance": "score" if fts else "a.published_utc DESC, a.id DESC",
         "newest": "a.published_utc DESC, a.id DESC",
@@ -263,13 +275,22 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
         except QueryError:
             query = Query()
     text = "\n".join(t for t in (lead, body) if t) or title or ""
-    spans = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(text)]
+    terms = query.terms()
+    if not terms:  # nothing to mark: the opening words
+        opening = text.split(maxsplit=size)
+        return " ".join(opening[:size]) + (" …" if len(opening) > size else "")
+    spans = []
+    for match in _WORD_SPAN.finditer(text):
+        spans.append((match.start(), match.end()))
+        if len(spans) >= SNIPPET_SCAN_WORDS:
+            break
     if not spans:
         return ""
-    folded_words = [fold(text[s:e]) for s, e in spans]
+    lowered = text.lower().replace("ё", "е")  # fold() word by word, when lengths allow
+    folded_words = [lowered[s:e] if len(lowered) == len(text) else fold(text[s:e]) for s, e in spans]
     stems = [stem(w) for w in folded_words]
     hit = [False] * len(spans)
-    for term in query.terms():
+    for term in terms:
         for start in term_positions(term, folded_words, stems):
             for k in range(len(term.words)):
                 hit[start + k] = True
@@ -284,7 +305,7 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     out = " ".join("".join(pieces).split())
     if first > 0:
         out = "… " + out
-    if last < len(spans):
+    if last < len(spans) or spans[-1][1] < len(text.rstrip(" .")):
         out += " …"
     return out
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from newsarchive.textnorm import stem, words
 
@@ -63,7 +64,7 @@ class Term:
     words: tuple[str, ...]
     exact: bool = False
 
-    @property
+    @cached_property
     def stems(self) -> tuple[str, ...]:
         return tuple(stem(w) for w in self.words)
 
@@ -215,6 +216,9 @@ def _stem_matches(query_stem: str, word_stem: str) -> bool:
 def term_positions(term: Term, folded_words: list[str], word_stems: list[str]) -> list[int]:
     """Start positions where `term` occurs in a field given as folded words and their stems."""
     n = len(term.words)
+    if n == 1 and not term.exact:
+        (query_stem,) = term.stems
+        return [i for i, s in enumerate(word_stems) if _stem_matches(query_stem, s)]
     found = []
     for i in range(len(folded_words) - n + 1):
         if term.exact:
