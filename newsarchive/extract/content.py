@@ -121,34 +121,32 @@ def clean_tree(root, extra_remove: tuple[str, ...] = ()) -> None:
     for selector in extra_remove:
         for el in select(root, selector):
             _drop(el)
-    doomed = []
+    doomed = list(root.iter(*DROP_TAGS, *DROP_LANDMARKS))
     for el in root.iter():
+        keys = el.keys()
+        if not keys:
+            continue
         tag = el.tag
-        if not isinstance(tag, str):
+        if tag in _KEEP_TAGS:
+            continue
+        if ("hidden" in keys or el.get("aria-hidden") == "true") and tag != "span":
             doomed.append(el)
-            continue
-        if tag in DROP_TAGS:
+        elif "style" in keys and _HIDDEN_STYLE.search(el.get("style")):
             doomed.append(el)
-            continue
-        if tag in ("html", "body", "article", "main"):
-            continue
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true" and tag != "span":
+        elif "role" in keys and el.get("role").lower() in _HIDDEN_ROLES:
             doomed.append(el)
-            continue
-        style = el.get("style")
-        if style and _HIDDEN_STYLE.search(style):
-            doomed.append(el)
-            continue
-        if tag in DROP_LANDMARKS or (el.get("role") or "").lower() in _HIDDEN_ROLES:
-            doomed.append(el)
-            continue
-        if tag in ("a", "p", "span", "b", "i", "em", "strong"):
-            continue
-        cls, ident = el.get("class"), el.get("id")
-        if (cls or ident) and _unlikely(cls, ident) and not _holds_story(el):
-            doomed.append(el)
+        elif tag in _CONTAINER_TAGS and ("class" in keys or "id" in keys):
+            if _unlikely(el.get("class"), el.get("id")) and not _holds_story(el):
+                doomed.append(el)
     for el in doomed:
         _drop(el)
+
+
+_KEEP_TAGS = frozenset(("html", "body", "article", "main", "head"))
+# Furniture comes in containers; judging every list item or link by its class costs more than it finds.
+_CONTAINER_TAGS = frozenset(
+    "div section ul ol dl table tbody tr td form header figure center blockquote iframe".split()
+)
 
 
 @lru_cache(maxsize=20_000)
@@ -286,13 +284,9 @@ def classify(block: Block) -> None:
         block.cls = "short"
 
 
-def _ancestors(el, limit=None):
-    out = []
-    parent = el
-    while parent is not None and (limit is None or len(out) < limit):
-        out.append(parent)
-        parent = parent.getparent()
-    return out
+def _ancestors(el) -> list:
+    """The element and its ancestors, nearest first."""
+    return [el, *el.iterancestors()]
 
 
 def _signature(block: Block) -> tuple:
