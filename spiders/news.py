@@ -63,15 +63,16 @@ class NewsSpider(scrapy.Spider):
         found = self.site.discovery
         for path in found.feeds:
             yield self.conditional_request(self.site.url(path, self.base_url), self.parse_feed)
-        for path in found.sitemaps:
-            yield self.conditional_request(self.site.url(path, self.base_url), self.parse_sitemap)
+        for path in found.sitemaps:  # read in full: an index's 304 would hide its changed children
+            yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_sitemap)
         for path in found.listings:
             yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_listing,
                                  cb_kwargs={"page": 1, "listing": path})
 
     def conditional_request(self, url: str, callback) -> scrapy.Request:
-        """A feed or sitemap request sent with the validators of its last full read
-        (newsarchive.middlewares.ConditionalRequests); a 304 ends it there."""
+        """A feed or (child) sitemap request sent with the validators of its last full read
+        (newsarchive.middlewares.ConditionalRequests); a 304 ends it there. The site entry's own
+        sitemaps are not asked conditionally: an unchanged index may list changed children."""
         return scrapy.Request(url, callback=callback,
                               meta={"conditional": True, "validator_url": self.archive_url(url)})
 
@@ -93,7 +94,7 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response):
         max_age = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS")
         sitemaps, pages = discovery.sitemap_entries(response.body, response.url)
-        for loc, lastmod in sitemaps:
+        for loc, lastmod in sitemaps:  # the children of an index: asked conditionally
             if discovery.is_recent(lastmod, max_age):
                 yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
         for loc, lastmod in pages:

@@ -208,3 +208,42 @@ def test_feed_and_sitemap_dates_decide_refresh(tmp_path):
     assert not spider.changed_since_archived(url, None, now)
     assert not spider.changed_since_archived("https://matritca.kz/news/2-b.html", datetime(2026, 1, 14, tzinfo=ALMATY), now)
     spider.closed("finished")
+
+
+def test_sitemap_children_are_asked_conditionally_and_changed_urls_refreshed(tmp_path):
+    from scrapy.http import Request, XmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newsarchive.archive import archive_article
+    from newsarchive.model import Article
+    from newsarchive.sites import get_site
+    from spiders.news import spider_for
+
+    db_path = tmp_path / "news.db"
+    db = open_db(db_path)
+    body = "\n\n".join(["Абзац про пенсии и выплаты жителям области, подробности в материале."] * 3)
+    for n in (1, 2):
+        archive_article(db, Article(url=f"https://matritca.kz/news/{n}-a.html", title=f"Заголовок {n}", body=f"{n} {body}",
+                                    published_at="2026-01-10T10:00:00+05:00", site="matritca.kz",
+                                    fetched_at="2026-01-11T10:00:00+05:00"), now="2026-01-11T05:00:00+00:00")
+    db.close()
+    crawler = get_crawler(spider_for(get_site("matritca")),
+                          {"NEWSARCHIVE_DB": str(db_path), "NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS": 100000})
+    spider = crawler.spidercls.from_crawler(crawler, base_url="http://127.0.0.1:9")
+    index = XmlResponse("http://127.0.0.1:9/sitemap.xml", request=Request("http://127.0.0.1:9/sitemap.xml"), body=(
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://matritca.kz/sitemap-news.xml</loc></sitemap></sitemapindex>"))
+    (child,) = list(spider.parse_sitemap(index))
+    assert child.url == "http://127.0.0.1:9/sitemap-news.xml"
+    assert child.meta["conditional"] and child.meta["validator_url"] == "https://matritca.kz/sitemap-news.xml"
+    urlset = XmlResponse(child.url, request=child, body=(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://matritca.kz/news/1-a.html</loc><lastmod>2026-01-20T10:00:00+05:00</lastmod></url>"
+        b"<url><loc>https://matritca.kz/news/2-a.html</loc><lastmod>2026-01-10T10:00:00+05:00</lastmod></url>"
+        b"<url><loc>https://matritca.kz/news/3-a.html</loc><lastmod>2026-01-20T10:00:00+05:00</lastmod></url>"
+        b"</urlset>"))
+    requests = {r.meta["archive_url"].rsplit("/", 1)[1]: r for r in spider.parse_sitemap(urlset)}
+    assert requests["1-a.html"].meta["refresh"] and requests["1-a.html"].dont_filter, "changed after last_seen"
+    assert not requests["2-a.html"].meta["refresh"], "unchanged: left to the skip-archived middleware"
+    assert not requests["3-a.html"].meta["refresh"], "not archived: an ordinary request"
+    spider.closed("finished")
