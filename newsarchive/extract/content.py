@@ -343,7 +343,7 @@ def _choose_container(blocks: list[Block], title_at: int | None = None):
         for level, el in enumerate(block.ancestors[:5]):
             votes[el] = votes.get(el, 0) + score / (1 if level < 2 else level * 1.5)
     if not votes:
-        return None, votes, chars, links
+        return None, votes, chars, links, prose
     best = max(votes, key=lambda el: votes[el] * (1 - links[el] / max(chars[el], 1)))
     # Climb while the enclosing element adds more paragraphs of the same kind (a story split into
     # one wrapper per paragraph or column), not teasers or furniture.
@@ -362,10 +362,10 @@ def _choose_container(blocks: list[Block], title_at: int | None = None):
             if same_kind < 0.6 * added or links[parent] - links[best] > 0.3 * added:
                 break
         best = parent
-    return best, votes, chars, links
+    return best, votes, chars, links, prose
 
 
-def _region(best, votes, chars, links) -> set:
+def _region(best, votes, chars, links, prose) -> set:
     """The container plus the siblings that read like more of the same story."""
     region = {best}
     parent = best.getparent()
@@ -382,9 +382,12 @@ def _region(best, votes, chars, links) -> set:
             continue  # a list of linked items beside the story is a feed, not more story
         if score >= threshold and density < 0.25:
             region.add(sibling)
-        elif sibling.tag == "p" and n > 80 and density < 0.25:
-            region.add(sibling)
+        elif sibling.tag in _LEAF_PROSE and n > 80 and density < 0.25 and prose.get(sibling, 0) >= 0.8 * n:
+            region.add(sibling)  # a lead or a paragraph standing beside the story's container
     return region
+
+
+_LEAF_PROSE = frozenset("p h2 h3 h4 h5 h6 blockquote".split())
 
 
 def _in_region(block: Block, region: set) -> bool:
@@ -422,10 +425,11 @@ def _smooth(blocks: list[Block]) -> None:
         elif block.heading:
             decided.append("good" if after == "good" else "bad")
         else:
-            # Short lines between the story's first and last paragraphs are part of it (list items,
-            # subheadings); before and after it they are bylines, captions and share bars.
+            # Short lines after the story's first paragraph belong to it (list items, subheadings)
+            # until furniture interrupts; before it, only a line that leads straight into prose.
             inside = first < i
-            decided.append("good" if (inside and "good" in (before, after)) or before == after == "good" else "bad")
+            opening = i < first and after == "good"
+            decided.append("good" if (inside and "good" in (before, after)) or opening or before == after == "good" else "bad")
     for block, cls in zip(blocks, decided):
         block.cls = cls
 
@@ -435,10 +439,10 @@ def main_blocks(root, title: str | None = None) -> list[Block]:
     blocks = blocks_of(root)
     for block in blocks:
         classify(block)
-    best, votes, chars, links = _choose_container(blocks, _title_index(blocks, title))
+    best, votes, chars, links, prose = _choose_container(blocks, _title_index(blocks, title))
     if best is None:
         return []
-    region = _region(best, votes, chars, links)
+    region = _region(best, votes, chars, links, prose)
     inside = [b for b in blocks if _in_region(b, region)]
     _smooth(inside)
     return [b for b in inside if b.cls == "good"]
