@@ -162,3 +162,13 @@ def test_every_eval_page_gives_json(row):
     assert tuple(article) == EXTRACTED_FIELDS
     assert json.loads(json.dumps(article, ensure_ascii=False)) == article
     assert isinstance(article["tags"], list) and isinstance(article["images"], list)
+
+
+def test_story_beside_a_news_feed_leaves_feed_captions_and_legal_notes_out():
+    article = load("story_with_feed.html", "https://region.example.kz/news/12.html")
+    body = article["body"]
+    assert article["title"] == "Аким области встретился с фермерами"
+    assert body.startswith("Аким Восточно-Казахстанской области провел встречу")
+    assert body.endswith("на следующий год.")
+    for furniture in ("мост", "уголь", "Риддере", "Фото пресс-службы", "Все права защищены", "гиперссылка"):
+        assert furniture not in body
