@@ -114,6 +114,8 @@ def test_site_selectors_come_first_and_remove_drops_blocks():
     assert article["published_at"] == "2026-01-13T09:08:00+05:00"
     assert article["body"].startswith("Усть-Каменогорск. 13 января. KAZAKHSTAN TODAY")
     assert "Реклама" not in article["body"]
+    assert "Читайте также" not in article["body"] and "Фото:" not in article["body"]
+    assert article["body"].endswith("Подрядчиков определят по итогам конкурса.")
     assert article["tags"] == ["дороги", "ВКО"]
 
 

@@ -15,7 +15,7 @@ from newsarchive.defaults import MAX_TAG_CHARS, MIN_BODY_CHARS
 from newsarchive.model import EXTRACTED_FIELDS
 
 from .charset import decode_html
-from .content import clean_tree, element_text, main_blocks
+from .content import clean_tree, main_blocks, selected_text
 from .credits import find_credit
 from .dates import date_from_url, parse_date, to_iso
 from .language import detect_language
@@ -250,7 +250,7 @@ def extract(
     body, blocks = None, []
     matched = _select(tree, selectors.get("body"))
     if matched:
-        body = "\n\n".join(t for t in (element_text(el) for el in matched) if t)
+        body = selected_text(matched)
     if not body:
         body_root = tree.find("body") if tree.find("body") is not None else tree
         blocks = main_blocks(body_root, title)

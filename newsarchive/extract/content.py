@@ -454,5 +454,22 @@ def main_text(root, title: str | None = None) -> str:
 
 
 def element_text(el) -> str:
-    """Readable text of one element (site selector matches), paragraphs separated by blank lines."""
+    """All readable text of one element, paragraphs separated by blank lines."""
     return "\n\n".join(b.text for b in blocks_of(el) if b.text)
+
+
+def selected_text(elements: list) -> str:
+    """The text of elements a site entry selects as the body, without the furniture inside them.
+
+    An element inside another selected one is not read twice.
+    """
+    chosen = set(elements)
+    paragraphs = []
+    for el in elements:
+        if any(a in chosen for a in el.iterancestors()):
+            continue
+        for block in blocks_of(el):
+            classify(block)
+            if block.cls != "bad":
+                paragraphs.append(block.text)
+    return "\n\n".join(paragraphs)
