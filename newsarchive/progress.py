@@ -90,7 +90,6 @@ class Board:
                 self.sites[site]["ended"] = time.monotonic()
             running = any(entry["status"] == "running" for entry in self.sites.values())
         if not running and self.live is not None:
-            self.live.refresh()
             self._restore_logs()
             self.live.stop()
             self.live = None
