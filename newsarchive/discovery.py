@@ -65,8 +65,10 @@ def feed_entries(body: bytes, base_url: str) -> list[tuple[str, datetime | None]
                     link = child.text.strip()
             elif name == "guid" and not link and (child.text or "").startswith("http"):
                 link = child.text.strip()
-            elif name in ("pubdate", "published", "updated", "date") and date is None:
-                date = _parse_date(child.text)
+            elif name in ("pubdate", "published", "updated", "date"):
+                when = _parse_date(child.text)  # the latest date of an item says when it last changed
+                if when and (date is None or when > date):
+                    date = when
         if link:
             entries.append((urljoin(base_url, link), date))
     return entries

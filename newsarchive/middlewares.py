@@ -24,7 +24,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
 from newsarchive.archive import is_known_url
-from newsarchive.db import SCHEMA, _statements, open_db, transaction
+from newsarchive.db import open_db, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -60,23 +60,13 @@ class SkipArchivedArticles:
 
 # Conditional requests ---------------------------------------------------------------------
 
-def ensure_validators_table(db) -> None:
-    """Create http_validators in an archive made before the table existed (idempotent)."""
-    if not db["http_validators"].exists():
-        for statement in _statements(SCHEMA):
-            if "http_validators" in statement:
-                db.execute(statement)
-
-
 def load_validators(db, url: str) -> tuple[str | None, str | None] | None:
-    ensure_validators_table(db)
     row = db.execute("SELECT etag, last_modified FROM http_validators WHERE url = ?", [url]).fetchone()
     return tuple(row) if row else None
 
 
 def save_validators(db, validators: dict[str, tuple[str | None, str | None]], now: str | None = None) -> None:
     """Store {url: (etag, last_modified)} in one transaction."""
-    ensure_validators_table(db)
     now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
     with transaction(db):
         for url, (etag, last_modified) in validators.items():

@@ -57,3 +57,10 @@ def test_article_looking_links_of_an_unknown_site():
     assert not discovery.looks_like_article("https://example.kz/category/economy/page/2/", host)
     assert not discovery.looks_like_article("https://other.kz/news/12345-x.html", host)
     assert not discovery.looks_like_article("https://example.kz/", host)
+
+
+def test_an_updated_atom_entry_is_dated_by_its_latest_date():
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://x.kz/news/1-a.html"/>
+    <published>2026-11-20T10:00:00+05:00</published><updated>2026-11-24T18:30:00+05:00</updated></entry></feed>"""
+    ((_, date),) = discovery.feed_entries(atom, "https://x.kz/feed")
+    assert date == datetime.fromisoformat("2026-11-24T18:30:00+05:00")
