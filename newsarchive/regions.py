@@ -113,6 +113,11 @@ class Gazetteer:
     regions: tuple[dict, ...]
     phrases: tuple[_Phrase, ...]  # longest first
     names: dict  # folded nominative name/alias -> region
+    #: Phrases by the first two letters of their first word's stem (a token can only match those).
+    by_prefix: dict
+
+    def candidates(self, token: str) -> tuple[_Phrase, ...]:
+        return self.by_prefix.get(_fold(token)[:2], ())
 
     def region(self, name: str) -> dict | None:
         for r in self.regions:
@@ -148,7 +153,11 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         for key in (reg["name"], reg["full"], reg["kk"]):
             names[_fold(key)] = region
     phrases.sort(key=lambda p: -len(p.words))
-    return Gazetteer(tuple(data["regions"]), tuple(phrases), names)
+    by_prefix: dict[str, list[_Phrase]] = {}
+    for phrase in phrases:
+        by_prefix.setdefault(phrase.words[0].stem[:2], []).append(phrase)
+    return Gazetteer(tuple(data["regions"]), tuple(phrases), names,
+                     {key: tuple(group) for key, group in by_prefix.items()})
 
 
 def regions() -> list[str]:
@@ -165,7 +174,7 @@ def mentions(text: str | None) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in gaz.phrases:
+        for phrase in gaz.candidates(tokens[i]):
             if phrase.match(tokens, i):
                 out.append(phrase.region)
                 i += len(phrase.words)
