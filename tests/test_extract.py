@@ -174,3 +174,11 @@ def test_story_beside_a_news_feed_leaves_feed_captions_and_legal_notes_out():
     assert body.endswith("на следующий год.")
     for furniture in ("мост", "уголь", "Риддере", "Фото пресс-службы", "Все права защищены", "гиперссылка"):
         assert furniture not in body
+
+
+def test_short_news_of_two_paragraphs_split_by_a_weather_line():
+    article = load("short_news.html", "https://ustinka.example/vko/2.html")
+    paragraphs = article["body"].split("\n\n")
+    assert len(paragraphs) == 2
+    assert paragraphs[0].startswith("В четверг") and paragraphs[1].startswith("В городской теплосети")
+    assert article["credited_source"] == "Ustinka.kz"

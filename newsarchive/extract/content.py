@@ -73,7 +73,9 @@ _BOILERPLATE = re.compile(
 _BOILERPLATE_ANYWHERE = re.compile(
     r"subscribe to|newsletter|sign up for|get the latest|have a tip|follow (?:us|him|her) on|"
     r"all rights reserved|подписывайтесь|подпишитесь|присоединяйтесь к нам|оцените|ваше мнение|"
-    r"нашли ошибку|ctrl\s*\+\s*enter|все права защищены|мнение редакции|жазылыңыз",
+    r"нашли ошибку|ctrl\s*\+|все права защищены|мнение редакции|жазылыңыз|скопируйте (?:готовый )?код|"
+    r"код для (?:вставки|блога)|перепечатыва|embed code|"
+    r"\b(?:usd|eur|rub|cny|kzt)\b\s*[:=]?\s*\d|[+-]?\d+\s*°\s*[cс]?\b",
     re.I,
 )
 _LEGAL = re.compile(
@@ -89,6 +91,7 @@ _DATELINE = re.compile(
 )
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CREDIT_LINE = re.compile(r"^(?:Источник|Дереккөз|Source)\s*:", re.I)
+_SENTENCE_END = re.compile(r"[.!?…][»\"”)]?\s*$")
 _PROSE_END = re.compile(r"[.!?…»\"”:;)]\s*$")
 _WORDS = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\r\f\v\xa0\u200b\u2009\u202f]+")
@@ -420,7 +423,7 @@ def _smooth(blocks: list[Block]) -> None:
         if _CREDIT_LINE.match(block.text):
             decided.append("good")
         elif block.cls == "near":
-            sentence = len(block.text) >= 150 and _PROSE_END.search(block.text)
+            sentence = len(block.text) >= 100 and _SENTENCE_END.search(block.text)
             decided.append("good" if sentence or "good" in (before, after) else "bad")
         elif block.heading:
             decided.append("good" if after == "good" else "bad")
