@@ -103,6 +103,7 @@ class CrawlRunRecorder:
             db = open_db(self.crawler.settings.get("NEWSARCHIVE_DB"))
             self.run_id = start_run(db, [spider.name])
             db.close()
+        spider.crawl_run_id = self.run_id
 
     def spider_closed(self, spider, reason):
         from newsarchive.health import site_health

@@ -159,7 +159,7 @@ class NewsSpider(scrapy.Spider):
         --max-minutes, older pages may still hold articles it never reached, so walk them all
         (their archived articles are skipped before download, so this costs listing pages only)."""
         if self._walk_may_stop is None:
-            current = self._current_run_id()
+            current = getattr(self, "crawl_run_id", None)  # set by newsarchive.runs.CrawlRunRecorder
             row = self._db().execute(
                 """SELECT status FROM crawl_runs WHERE (? IS NULL OR id < ?)
                    AND instr(',' || sites || ',', ?) > 0 ORDER BY id DESC LIMIT 1""",
@@ -169,16 +169,6 @@ class NewsSpider(scrapy.Spider):
             if not self._walk_may_stop:
                 logger.info("%s: the last crawl did not finish; walking listings in full", self.name)
         return self._walk_may_stop
-
-    def _current_run_id(self) -> int | None:
-        run_id = self.settings.getint("NEWSARCHIVE_RUN_ID") or None
-        if run_id is None:  # a bare `scrapy crawl`: the recorder opened its own run
-            from newsarchive.runs import CrawlRunRecorder
-
-            for extension in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
-                if isinstance(extension, CrawlRunRecorder):
-                    run_id = extension.run_id
-        return run_id
 
     # Articles -------------------------------------------------------------------------
 
