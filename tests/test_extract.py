@@ -182,3 +182,14 @@ def test_short_news_of_two_paragraphs_split_by_a_weather_line():
     assert len(paragraphs) == 2
     assert paragraphs[0].startswith("В четверг") and paragraphs[1].startswith("В городской теплосети")
     assert article["credited_source"] == "Ustinka.kz"
+
+
+def test_weather_news_keeps_its_temperatures():
+    html = (
+        "<html><body><div class='weather-widget'>Астана -25°C</div><h1>Морозы усилятся</h1><div>"
+        "<p>В выходные в северных областях Казахстана ожидается до -35°C, сообщили синоптики Казгидромета.</p>"
+        "<p>Днем в Астане температура не поднимется выше -28°C, на дорогах возможна гололедица и метели.</p>"
+        "</div></body></html>"
+    )
+    body = extract(html, fetched_at=FETCHED)["body"]
+    assert "до -35°C" in body and "выше -28°C" in body and "Астана -25°C" not in body

@@ -74,10 +74,11 @@ _BOILERPLATE_ANYWHERE = re.compile(
     r"subscribe to|newsletter|sign up for|get the latest|have a tip|follow (?:us|him|her) on|"
     r"all rights reserved|подписывайтесь|подпишитесь|присоединяйтесь к нам|оцените|ваше мнение|"
     r"нашли ошибку|ctrl\s*\+|все права защищены|мнение редакции|жазылыңыз|скопируйте (?:готовый )?код|"
-    r"код для (?:вставки|блога)|перепечатыва|embed code|"
-    r"\b(?:usd|eur|rub|cny|kzt)\b\s*[:=]?\s*\d|[+-]?\d+\s*°\s*[cс]?\b",
+    r"код для (?:вставки|блога)|перепечатыва|embed code",
     re.I,
 )
+# Weather and currency widgets: a temperature or an exchange rate with little else around it.
+_WIDGET = re.compile(r"\b(?:usd|eur|rub|cny|kzt)\b\s*[:=]?\s*\d|[+-]?\d+\s*°\s*[cс]?\b", re.I)
 _LEGAL = re.compile(
     r"©|all rights reserved|все права (?:защищены|принадлежат|на материалы)|барлық құқықтар|"
     r"свидетельство о регистрации|не нес[её]т ответственности|допускается (?:цитирование|использование)|"
@@ -267,6 +268,9 @@ def classify(block: Block) -> None:
         block.cls = "linked" if density <= 0.6 and n >= 20 else "bad"
         return
     if block.caption or n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
+        block.cls = "bad"
+        return
+    if n < 60 and _WIDGET.search(text):
         block.cls = "bad"
         return
     if n < 800 and _LEGAL.search(text):
