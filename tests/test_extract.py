@@ -193,3 +193,16 @@ def test_weather_news_keeps_its_temperatures():
     )
     body = extract(html, fetched_at=FETCHED)["body"]
     assert "до -35°C" in body and "выше -28°C" in body and "Астана -25°C" not in body
+
+
+def test_story_paragraphs_that_start_like_furniture_are_kept():
+    html = (
+        "<html><body><h1>Акимат предупредил жителей</h1><div>"
+        "<p>В Семее из-за сильного ветра могут быть перебои с электричеством, сообщили в акимате города.</p>"
+        "<p>Рекомендуем жителям не оставлять машины под деревьями, сказали в департаменте по ЧС.</p>"
+        "<p>Комментарии к ситуации дали также в энергоснабжающей компании, обещав бригады наготове.</p>"
+        "<p>Поделиться: <a href='#'>VK</a> <a href='#'>Telegram</a></p>"
+        "</div></body></html>"
+    )
+    body = extract(html, fetched_at=FETCHED)["body"]
+    assert "Рекомендуем жителям" in body and "Комментарии к ситуации" in body and "Поделиться" not in body
