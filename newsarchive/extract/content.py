@@ -264,13 +264,13 @@ def classify(block: Block) -> None:
     """Mark a block good (prose), near (prose-like but short), short, or bad (links, furniture)."""
     text = block.text
     n = len(text)
+    if block.caption or n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
+        block.cls = "bad"
+        return
     density = block.link_chars / n if n else 1.0
     if density > MAX_LINK_DENSITY:
         # Half-linked lines may be text with a link in it; the story's region gives them a second look.
         block.cls = "linked" if density <= 0.6 and n >= 20 else "bad"
-        return
-    if block.caption or n < 200 and (_BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text)):
-        block.cls = "bad"
         return
     if n < 60 and _WIDGET.search(text):
         block.cls = "bad"
