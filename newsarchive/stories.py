@@ -16,8 +16,9 @@ from datasketch import MinHash
 from newsarchive.textnorm import words
 
 NUM_PERM = 64
-BANDS = 16
-ROWS = NUM_PERM // BANDS
+#: 21 bands of 3 rows: a pair at similarity 0.5 shares a band with probability 0.94, at 0.7 0.9995.
+ROWS = 3
+BANDS = NUM_PERM // ROWS
 SHINGLE = 3
 #: Estimated Jaccard similarity of word shingles above which two texts are one story.
 THRESHOLD = 0.5
@@ -56,12 +57,11 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def assign_story(db, article_id: int, text: str, created_at: str) -> int:
-    """Put the article into the story of its most similar earlier article, or a new story.
-
-    Runs inside the caller's transaction; returns the story id.
-    """
+    """Put the article into the story of every earlier article it is similar to, merging those
+    stories when it bridges several: stories are the connected groups of similar articles, the same
+    whatever order the articles arrived in. Runs inside the caller's transaction; returns the story id."""
     sig = signature(text)
-    story_id = None
+    linked: set[int] = set()
     if sig is not None:
         keys = band_keys(sig)
         placeholders = ",".join("?" * len(keys))
@@ -72,11 +72,8 @@ def assign_story(db, article_id: int, text: str, created_at: str) -> int:
                 WHERE b.band_key IN ({placeholders}) AND b.article_id != ?""",
             [*keys, article_id],
         ).fetchall()
-        best = 0.0
-        for _, blob, candidate_story in candidates:
-            score = similarity(sig, np.frombuffer(blob, dtype=np.uint64))
-            if score >= THRESHOLD and score > best and candidate_story is not None:
-                best, story_id = score, candidate_story
+        linked = {story for _, blob, story in candidates
+                  if story is not None and similarity(sig, np.frombuffer(blob, dtype=np.uint64)) >= THRESHOLD}
         db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
         db.execute(
             "INSERT OR REPLACE INTO story_signatures (article_id, signature) VALUES (?, ?)",
@@ -86,11 +83,19 @@ def assign_story(db, article_id: int, text: str, created_at: str) -> int:
             "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
             [(key, article_id) for key in keys],
         )
-    if story_id is None:
-        (story_id,) = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
-    if story_id is None:
+    (current,) = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+    if current is not None:
+        linked.add(current)
+    if not linked:
         story_id = db.execute(
             "INSERT INTO stories (first_article_id, created_at) VALUES (?, ?)", [article_id, created_at]
         ).lastrowid
+    else:
+        story_id = min(linked)
+        merged = sorted(linked - {story_id})
+        if merged:
+            placeholders = ",".join("?" * len(merged))
+            db.execute(f"UPDATE articles SET story_id = ? WHERE story_id IN ({placeholders})", [story_id, *merged])
+            db.execute(f"DELETE FROM stories WHERE id IN ({placeholders})", merged)
     db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
     return story_id

@@ -8,6 +8,7 @@ from newsarchive.archive import archive_article, is_known_url, store_article
 from newsarchive.db import open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
+from newsarchive.stories import THRESHOLD, signature, similarity
 
 PARAGRAPHS = [
     "С 1 января 2026 года размер базовой пенсионной выплаты в Казахстане увеличится, сообщили в министерстве труда.",
@@ -96,3 +97,25 @@ def test_failed_transaction_leaves_nothing_behind(db, monkeypatch):
         store_article(db, make("https://matritca.kz/news/1-pensii.html", tags=["МРП 2026"]))
     for table in ("articles", "article_tags", "article_urls", "article_stems", "pages"):
         assert db[table].count == 0, table
+
+
+def test_stories_do_not_depend_on_arrival_order(tmp_path):
+    """A bridges B and C (B and C alone are too different): one story, whichever comes first."""
+    base = [f"Предложение номер {i} о пенсиях в Усть-Каменогорске и области." for i in range(40)]
+    texts = {
+        "a": " ".join(base),
+        "b": " ".join(base[:30] + [f"Другая фраза {i} про Риддер и погоду." for i in range(10)]),
+        "c": " ".join([f"Третья строка {i} про Семей и дороги." for i in range(10)] + base[10:]),
+    }
+    sigs = {key: signature(text) for key, text in texts.items()}
+    assert similarity(sigs["b"], sigs["c"]) < THRESHOLD <= min(similarity(sigs["a"], sigs["b"]),
+                                                                similarity(sigs["a"], sigs["c"]))
+    groupings = []
+    for order in ("abc", "bca", "cba"):
+        db = open_db(tmp_path / f"{order}.db")
+        for key in order:
+            store_article(db, make(f"https://x.kz/news/{key}-1.html", title=key, body=texts[key]))
+        stories = {row["url"][-8]: row["story_id"] for row in db.query("SELECT url, story_id FROM articles")}
+        groupings.append(len(set(stories.values())))
+        db.close()
+    assert groupings == [1, 1, 1]

@@ -34,6 +34,23 @@ def start_crawl(db_path, server) -> subprocess.Popen:
                             env={**os.environ, "PYTHONHASHSEED": "0"})
 
 
+def wait_for_articles(db_path, count: int, process: subprocess.Popen, timeout: float = 120) -> bool:
+    """Wait until the archive holds `count` articles while `process` runs; False if it ended first."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+            try:
+                if conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= count:
+                    return True
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:  # not created yet, or its schema is being written
+            pass
+        time.sleep(0.02)
+    return False
+
+
 def finish(process: subprocess.Popen, timeout: float = 300) -> None:
     out, err = process.communicate(timeout=timeout)
     assert process.returncode == 0, (out, err[-3000:])
@@ -102,22 +119,23 @@ def test_killed_and_restarted_crawl_ends_like_an_uninterrupted_one(tmp_path):
     try:
         reference = start_crawl(tmp_path / "reference.db", server)  # runs alongside the killed ones
         crashed = tmp_path / "crashed.db"
+        # Kill moments are tied to progress, not to the clock, so a faster or slower machine still
+        # kills each run mid-crawl: after a random number of archived articles, plus a random instant.
+        thresholds = sorted(rnd.sample(range(10, N - 10), KILLS))
         moments = []
-        for _ in range(KILLS):
+        for threshold in thresholds:
             process = start_crawl(crashed, server)
-            delay = rnd.uniform(1.0, 5.0)
-            try:
-                process.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
+            if wait_for_articles(crashed, threshold, process):
+                time.sleep(rnd.uniform(0, 0.2))
                 process.send_signal(signal.SIGKILL)
                 process.wait()
-                moments.append(round(delay, 2))
+                moments.append(threshold)
             process.communicate()
         conn = sqlite3.connect(crashed)
         archived_before = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         unfinished = conn.execute("SELECT count(*) FROM crawl_runs WHERE status = 'running'").fetchone()[0]
         conn.close()
-        context = f"seed {seed}, killed at {moments} s, {archived_before} archived before the last run"
+        context = f"seed {seed}, killed after {moments} articles, {archived_before} archived before the last run"
         assert len(moments) == KILLS and 0 < archived_before < N, context
         assert unfinished >= 1, context
 
