@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import scrapy
-
 from newsarchive import discovery
 from newsarchive.sites import Site
 from spiders.news import NewsSpider
@@ -27,12 +25,12 @@ class AutoSpider(NewsSpider):
         super().__init__(*args, base_url=origin, **kwargs)
 
     async def start(self):
-        yield scrapy.Request(self.site.url("/robots.txt"), callback=self.parse_robots)
-        yield scrapy.Request(self.start_url, callback=self.parse_front)
+        yield self.request(self.site.url("/robots.txt"), callback=self.parse_robots)
+        yield self.request(self.start_url, callback=self.parse_front)
         for path in discovery.SITEMAP_GUESSES:
-            yield scrapy.Request(self.site.url(path), callback=self.parse_sitemap)
+            yield self.request(self.site.url(path), callback=self.parse_sitemap)
         for path in discovery.FEED_GUESSES:
-            yield scrapy.Request(self.site.url(path), callback=self.parse_feed)
+            yield self.request(self.site.url(path), callback=self.parse_feed)
 
     def is_article(self, url: str, source: str = "listing") -> bool:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
@@ -42,11 +40,11 @@ class AutoSpider(NewsSpider):
 
     def parse_robots(self, response):
         for sitemap in discovery.robots_sitemaps(response.body):
-            yield scrapy.Request(response.urljoin(sitemap), callback=self.parse_sitemap)
+            yield self.request(response.urljoin(sitemap), callback=self.parse_sitemap)
 
     def parse_front(self, response):
         for feed in discovery.alternate_feeds(response.body, response.url):
-            yield scrapy.Request(feed, callback=self.parse_feed)
+            yield self.request(feed, callback=self.parse_feed)
         seen = set()
         for link in discovery.page_links(response.body, response.url):
             if link not in seen and self.is_article(link):

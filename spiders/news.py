@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsarchive import discovery
 from newsarchive.archive import is_known_url
@@ -57,6 +59,26 @@ class NewsSpider(scrapy.Spider):
         """Does `url`, found in a feed, sitemap or listing (`source`), lead to an article?"""
         return self.site.is_article_url(self.archive_url(url))
 
+    # Requests -------------------------------------------------------------------------
+
+    def request(self, url: str, callback, **kwargs) -> scrapy.Request:
+        """A request whose failure is one clear log line, not a traceback."""
+        return scrapy.Request(url, callback=callback, errback=self.download_failed, **kwargs)
+
+    def download_failed(self, failure):
+        """HTTP errors (a listing page past the last, a guessed feed path) are information; a site
+        that cannot be reached (DNS, refused, timeout) is an error, counted in the run's figures."""
+        url = failure.request.url
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            self.crawler.stats.inc_value(f"newsarchive/http_status/{status}")
+            logger.info("%s: HTTP %s for %s", self.name, status, url)
+            return
+        if failure.check(IgnoreRequest):  # already archived, or robots.txt said no
+            return
+        self.crawler.stats.inc_value("newsarchive/download_errors")
+        logger.error("%s: download failed for %s: %s", self.name, url, failure.getErrorMessage())
+
     # Discovery ------------------------------------------------------------------------
 
     async def start(self):
@@ -64,16 +86,16 @@ class NewsSpider(scrapy.Spider):
         for path in found.feeds:
             yield self.conditional_request(self.site.url(path, self.base_url), self.parse_feed)
         for path in found.sitemaps:  # read in full: an index's 304 would hide its changed children
-            yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_sitemap)
+            yield self.request(self.site.url(path, self.base_url), callback=self.parse_sitemap)
         for path in found.listings:
-            yield scrapy.Request(self.site.url(path, self.base_url), callback=self.parse_listing,
+            yield self.request(self.site.url(path, self.base_url), callback=self.parse_listing,
                                  cb_kwargs={"page": 1, "listing": path})
 
     def conditional_request(self, url: str, callback) -> scrapy.Request:
         """A feed or (child) sitemap request sent with the validators of its last full read
         (newsarchive.middlewares.ConditionalRequests); a 304 ends it there. The site entry's own
         sitemaps are not asked conditionally: an unchanged index may list changed children."""
-        return scrapy.Request(url, callback=callback,
+        return self.request(url, callback=callback,
                               meta={"conditional": True, "validator_url": self.archive_url(url)})
 
     def article_request(self, url: str, **meta) -> scrapy.Request:
@@ -81,9 +103,9 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("newsarchive/discovered")
         if meta.get("refresh"):  # past the duplicate filter too: a listing may name it without refresh
             self.crawler.stats.inc_value("newsarchive/refresh")
-            return scrapy.Request(fetch, callback=self.parse_article, dont_filter=True,
+            return self.request(fetch, callback=self.parse_article, dont_filter=True,
                                   meta={"archive_url": self.archive_url(fetch), **meta})
-        return scrapy.Request(fetch, callback=self.parse_article,
+        return self.request(fetch, callback=self.parse_article,
                               meta={"archive_url": self.archive_url(fetch), **meta})
 
     def parse_feed(self, response):
@@ -132,7 +154,7 @@ class NewsSpider(scrapy.Spider):
             yield self.article_request(url)
         next_page = self._next_listing_page(response, page, listing)
         if next_page and articles and not (self.walk_may_stop() and self._all_archived(articles)):
-            yield scrapy.Request(next_page, callback=self.parse_listing, cb_kwargs={"page": page + 1, "listing": listing})
+            yield self.request(next_page, callback=self.parse_listing, cb_kwargs={"page": page + 1, "listing": listing})
 
     def _next_listing_page(self, response, page: int, listing: str) -> str | None:
         limit = self.max_pages or self.site.discovery.max_pages or self.settings.getint("NEWSARCHIVE_LISTING_MAX_PAGES")
