@@ -114,7 +114,7 @@ def store_article(db, article: Article, *, now: str | None = None) -> StoreResul
             ).lastrowid
             status = NEW
         _add_urls(db, article_id, article, kind="canonical")
-        _write_tags(db, article_id, article.tags)
+        _write_tags(db, article_id, article.tags, row["published_utc"])
         _write_stems(db, article_id, article)
         _write_page(db, article_id, article, now)
         assign_story(db, article_id, article.body or "", now)
@@ -130,11 +130,12 @@ def _add_urls(db, article_id: int, article: Article, kind: str) -> None:
                    [fetched, article_id, "alias" if kind == "canonical" else kind])
 
 
-def _write_tags(db, article_id: int, tags: list[str]) -> None:
+def _write_tags(db, article_id: int, tags: list[str], published_utc: str | None) -> None:
+    """The article's tags, with its published_utc (the tag index orders by it)."""
     db.execute("DELETE FROM article_tags WHERE article_id = ?", [article_id])
     db.conn.executemany(
-        "INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm) VALUES (?, ?, ?)",
-        [(article_id, tag, fold_tag(tag)) for tag in tags],
+        "INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm, published_utc) VALUES (?, ?, ?, ?)",
+        [(article_id, tag, fold_tag(tag), published_utc) for tag in tags],
     )
 
 

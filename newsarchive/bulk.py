@@ -1,29 +1,56 @@
 """Bulk import: many new articles in large transactions, writing what store_article writes.
 
 For loading archives of hundreds of thousands of articles (the benchmark, a migration).
-Each batch is one transaction: articles, article_urls, article_tags (with tag_norm),
-article_stems (newsarchive.textnorm.stem_text) and, through the schema's triggers, both FTS
-indexes — the same rows newsarchive.archive.store_article writes. Articles whose URL or
-exact text is already archived go through store_article itself (updates, versions,
-duplicates keep their one definition). Not done here: raw pages are stored only when given,
-and stories (MinHash, newsarchive.stories) are not assigned — articles keep story_id NULL.
+Articles, article_urls, article_tags (with tag_norm and published_utc), article_stems
+(newsarchive.textnorm.stem_text) and both FTS indexes get the same rows
+newsarchive.archive.store_article writes. Articles whose URL or exact text is already
+archived go through store_article itself (updates, versions, duplicates keep their one
+definition). Not done here: raw pages are stored only when given, and stories (MinHash,
+newsarchive.stories) are not assigned — articles keep story_id NULL.
+
+Two ways in:
+
+- Into an archive that has no articles yet (a fresh build), the whole import is ONE
+  transaction on a connection of its own: the FTS triggers are dropped, the article rows
+  written, while two helper processes stem the text and build the raw and the stemmed FTS
+  index in scratch files of their own (the tokenizing is most of the work, and it runs on
+  other cores); at the end the scratch indexes' rows are copied into the archive's FTS
+  tables, the triggers created again, and all of it committed together. A crash or an
+  error anywhere rolls all of it back: nobody ever sees articles without their index or
+  the archive without its triggers. The caller's connection sees one commit by another
+  connection, which makes SQLite's FTS5 read the new index.
+- Into an archive that has articles: one transaction per batch, the FTS indexes filled by
+  the schema's triggers as usual.
 """
 
 from __future__ import annotations
 
+import gc
 import gzip
+import multiprocessing
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
-from newsarchive.db import transaction
+from newsarchive.db import FTS_TABLES, FTS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
 from newsarchive.textnorm import fold_tag, stem_text
 from newsarchive.urls import canonicalize_url
 
-#: Articles per transaction.
+#: Articles per transaction (an archive with articles) or per hand-over to the helpers (a fresh build).
 BATCH_SIZE = 5_000
+#: FTS5 pending-terms memory of the helpers' scratch indexes (bytes): fewer, larger segments.
+FTS_HASHSIZE = 64 << 20
+#: Page cache of the fresh build's connection (KiB).
+FRESH_CACHE_KIB = 512 * 1024
+#: The raw index's table (over articles) and the stemmed one's (over article_stems).
+RAW_FTS, STEM_FTS = "articles_fts", "article_stems_fts"
+_FTS_SHADOWS = ("data", "idx", "docsize")
 
 
 @dataclass
@@ -74,40 +101,228 @@ def _known(db, batch: list[Article]) -> set[int]:
     return known
 
 
-def bulk_import(db, articles: Iterable[Article], *, batch_size: int = BATCH_SIZE, now: str | None = None) -> BulkResult:
-    """Store validated, normalised articles (newsarchive.normalise.normalise_article) in bulk."""
-    now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    result = BulkResult()
+def _base_rows(fresh: list[Article], next_id: int, now: str):
+    """Rows of articles, article_urls, article_tags and pages for new articles numbered from next_id,
+    and the (id, title, lead, body) the FTS indexes and the stemmer take."""
+    article_rows, url_rows, tag_rows, page_rows, texts = [], [], [], [], []
+    for offset, article in enumerate(fresh):
+        article_id = next_id + offset
+        row = _row(article)
+        article_rows.append((article_id, *(row[c] for c in ARTICLE_COLUMNS), now, now))
+        url_rows.append((article.canonical_url, article_id, "canonical"))
+        fetched = canonicalize_url(article.url)
+        if fetched != article.canonical_url:
+            url_rows.append((fetched, article_id, "alias"))
+        tag_rows.extend((article_id, tag, fold_tag(tag), row["published_utc"]) for tag in article.tags)
+        if article.raw_html is not None:
+            page_rows.append((article_id, article.url, article.fetched_at or now, article.http_encoding,
+                              gzip.compress(article.raw_html)))
+        texts.append((article_id, article.title, article.lead, article.body))
+    return article_rows, url_rows, tag_rows, page_rows, texts
+
+
+def _write_base(conn, article_rows, url_rows, tag_rows, page_rows) -> None:
     columns = ", ".join(("id", *ARTICLE_COLUMNS, "first_seen", "last_seen"))
     placeholders = ", ".join("?" * (len(ARTICLE_COLUMNS) + 3))
+    conn.executemany(f"INSERT INTO articles ({columns}) VALUES ({placeholders})", article_rows)
+    conn.executemany("INSERT OR IGNORE INTO article_urls (url, article_id, kind) VALUES (?, ?, ?)", url_rows)
+    conn.executemany("INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm, published_utc) "
+                     "VALUES (?, ?, ?, ?)", tag_rows)
+    conn.executemany("INSERT INTO pages (article_id, url, fetched_at, http_encoding, html_gz) "
+                     "VALUES (?, ?, ?, ?, ?)", page_rows)
+
+
+def _stem_rows(texts) -> list[tuple]:
+    return [(i, stem_text(title), stem_text(lead), stem_text(body)) for i, title, lead, body in texts]
+
+
+def bulk_import(db, articles: Iterable[Article], *, batch_size: int = BATCH_SIZE, now: str | None = None,
+                parallel: bool | None = None) -> BulkResult:
+    """Store validated, normalised articles (newsarchive.normalise.normalise_article) in bulk.
+
+    `parallel`: None builds a fresh archive (no articles yet, a database file) with the helper
+    processes and anything else batch by batch; False always goes batch by batch.
+    """
+    now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if parallel is not False:
+        path = _fresh_archive_path(db)
+        if path is not None:
+            return _fresh_import(db, path, articles, batch_size=batch_size, now=now)
+    return _incremental_import(db, articles, batch_size=batch_size, now=now)
+
+
+def _incremental_import(db, articles: Iterable[Article], *, batch_size: int, now: str) -> BulkResult:
+    result = BulkResult()
     for batch in _batches(articles, batch_size):
         known = _known(db, batch)
         fresh = [a for i, a in enumerate(batch) if i not in known]
         with transaction(db):
             (next_id,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
-            article_rows, url_rows, tag_rows, stem_rows, page_rows = [], [], [], [], []
-            for offset, article in enumerate(fresh):
-                article_id = next_id + offset
-                row = _row(article)
-                article_rows.append((article_id, *(row[c] for c in ARTICLE_COLUMNS), now, now))
-                url_rows.append((article.canonical_url, article_id, "canonical"))
-                fetched = canonicalize_url(article.url)
-                if fetched != article.canonical_url:
-                    url_rows.append((fetched, article_id, "alias"))
-                tag_rows.extend((article_id, tag, fold_tag(tag)) for tag in article.tags)
-                stem_rows.append((article_id, stem_text(article.title), stem_text(article.lead), stem_text(article.body)))
-                if article.raw_html is not None:
-                    page_rows.append((article_id, article.url, article.fetched_at or now, article.http_encoding,
-                                      gzip.compress(article.raw_html)))
+            article_rows, url_rows, tag_rows, page_rows, texts = _base_rows(fresh, next_id, now)
             conn = db.conn
-            conn.executemany(f"INSERT INTO articles ({columns}) VALUES ({placeholders})", article_rows)
-            conn.executemany("INSERT OR IGNORE INTO article_urls (url, article_id, kind) VALUES (?, ?, ?)", url_rows)
-            conn.executemany("INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm) VALUES (?, ?, ?)", tag_rows)
-            conn.executemany("INSERT INTO article_stems (article_id, title, lead, body) VALUES (?, ?, ?, ?)", stem_rows)
-            conn.executemany("INSERT INTO pages (article_id, url, fetched_at, http_encoding, html_gz) "
-                             "VALUES (?, ?, ?, ?, ?)", page_rows)
+            _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
+            conn.executemany("INSERT INTO article_stems (article_id, title, lead, body) VALUES (?, ?, ?, ?)",
+                             _stem_rows(texts))
         result.inserted += len(fresh)
         for i in sorted(known):
             store_article(db, batch[i], now=now)
             result.through_store += 1
     return result
+
+
+# --- a fresh build ---
+
+
+def _fresh_archive_path(db) -> str | None:
+    """The archive's file when it is a database file with no articles and empty FTS indexes."""
+    rows = db.execute("PRAGMA database_list").fetchall()
+    path = next((file for _, name, file in rows if name == "main"), "")
+    if not path:
+        return None  # in memory: no second connection, no helpers
+    if db.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+        return None
+    for table in FTS_TABLES:
+        if db.execute(f"SELECT 1 FROM {table}_fts_docsize LIMIT 1").fetchone():
+            return None
+    return path
+
+
+def _index_worker(kind: str, path: str, inbox, outbox) -> None:
+    """Helper process: build one FTS index (contentless, same columns and tokenizer) in a
+    scratch file from (id, title, lead, body) batches; the stemmer also hands the stems back."""
+    gc.disable()
+    side = sqlite3.connect(path, isolation_level=None)
+    side.execute("PRAGMA journal_mode = OFF")
+    side.execute("PRAGMA synchronous = OFF")
+    side.execute("PRAGMA cache_size = -262144")
+    columns = ", ".join(FTS_TABLES["articles"])
+    side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{FTS_TOKENIZE}')")
+    side.execute(f"INSERT INTO f(f, rank) VALUES('hashsize', {FTS_HASHSIZE})")
+    side.execute("BEGIN")
+    placeholders = ", ".join("?" * (len(FTS_TABLES["articles"]) + 1))
+    count = 0
+    try:
+        while (texts := inbox.get()) is not None:
+            if kind == "stem":
+                texts = _stem_rows(texts)
+                outbox.put(texts)
+            side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", texts)
+            count += len(texts)
+        side.execute("COMMIT")
+        side.execute("INSERT INTO f(f) VALUES('optimize')")  # one segment: faster lookups, a smaller copy
+        outbox.put(("done", count))
+    except BaseException as error:
+        outbox.put(("error", repr(error)))
+        raise
+    finally:
+        side.close()
+
+
+def _fts_triggers(conn) -> list[tuple[str, str]]:
+    """(name, sql) of the triggers that keep the FTS indexes in step with their tables."""
+    return [(name, sql) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?)",
+        list(FTS_TABLES)).fetchall() if "_fts" in sql]
+
+
+def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int, now: str) -> BulkResult:
+    result = BulkResult()
+    context = multiprocessing.get_context("forkserver")
+    scratch = Path(tempfile.mkdtemp(prefix=".bulk-", dir=Path(path).parent))
+    helpers, inboxes, outboxes = {}, {}, {}
+    conn = connect(path)
+    conn.execute(f"PRAGMA cache_size = -{FRESH_CACHE_KIB}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived rows; nothing cyclic
+    known_articles: list[Article] = []
+    try:
+        for kind in ("raw", "stem"):
+            inboxes[kind], outboxes[kind] = context.Queue(maxsize=2), context.Queue()
+            helpers[kind] = context.Process(target=_index_worker, daemon=True,
+                                            args=(kind, str(scratch / f"{kind}.db"), inboxes[kind], outboxes[kind]))
+            helpers[kind].start()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+                raise RuntimeError("the archive got articles before the fresh build started")
+            triggers = _fts_triggers(conn)
+            for name, _sql in triggers:
+                conn.execute(f'DROP TRIGGER "{name}"')
+            next_id, awaiting = 1, 0
+            for batch in _batches(articles, batch_size):
+                known = _known(conn, batch)
+                known_articles.extend(batch[i] for i in sorted(known))
+                fresh = [a for i, a in enumerate(batch) if i not in known]
+                if not fresh:
+                    continue
+                article_rows, url_rows, tag_rows, page_rows, texts = _base_rows(fresh, next_id, now)
+                next_id += len(fresh)
+                for kind in ("raw", "stem"):
+                    inboxes[kind].put(texts)
+                _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
+                if awaiting:  # the previous batch's stems, ready by now
+                    _write_stems(conn, _receive(outboxes["stem"], helpers["stem"]))
+                awaiting = 1
+                result.inserted += len(fresh)
+            for kind in ("raw", "stem"):
+                inboxes[kind].put(None)
+            if awaiting:
+                _write_stems(conn, _receive(outboxes["stem"], helpers["stem"]))
+            for kind, table in (("raw", RAW_FTS), ("stem", STEM_FTS)):
+                message = _receive(outboxes[kind], helpers[kind])
+                if message != ("done", result.inserted):
+                    raise RuntimeError(f"the {kind} index helper indexed {message}, not {result.inserted} articles")
+                helpers[kind].join()
+                _copy_index(conn, scratch / f"{kind}.db", table)
+            for _name, sql in triggers:
+                conn.execute(sql)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        for helper in helpers.values():
+            if helper.is_alive():
+                helper.terminate()
+            helper.join()
+        conn.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        if gc_was_enabled:
+            gc.enable()
+    for article in known_articles:  # already archived (or twice in the input): the one definition
+        store_article(db, article, now=now)
+        result.through_store += 1
+    return result
+
+
+def _receive(outbox, helper):
+    """The helper's next message; its failure as an exception."""
+    while True:
+        try:
+            message = outbox.get(timeout=5)
+        except Exception:  # queue.Empty: is the helper still there?
+            if not helper.is_alive():
+                raise RuntimeError(f"index helper exited with code {helper.exitcode}") from None
+            continue
+        if isinstance(message, tuple) and message and message[0] == "error":
+            raise RuntimeError(f"index helper failed: {message[1]}")
+        return message
+
+
+def _write_stems(conn, stem_rows) -> None:
+    conn.executemany("INSERT INTO article_stems (article_id, title, lead, body) VALUES (?, ?, ?, ?)", stem_rows)
+
+
+def _copy_index(conn, scratch_file: Path, table: str) -> None:
+    """Replace the (empty) FTS index `table` by the scratch file's index: same FTS5 version,
+    columns and tokenizer, so its data, term index and document sizes are the same rows."""
+    side = sqlite3.connect(str(scratch_file))
+    try:
+        for shadow in _FTS_SHADOWS:
+            conn.execute(f"DELETE FROM {table}_{shadow}")
+            width = len(side.execute(f"SELECT * FROM f_{shadow} LIMIT 0").description)
+            conn.executemany(f"INSERT INTO {table}_{shadow} VALUES ({', '.join('?' * width)})",
+                             side.execute(f"SELECT * FROM f_{shadow}"))
+    finally:
+        side.close()

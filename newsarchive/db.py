@@ -48,13 +48,22 @@ CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 CREATE INDEX IF NOT EXISTS articles_story_region ON articles(story_region, published_utc);
 
+-- published_utc is the article's, copied so that "newest with this tag" (and a tag within a
+-- date range) is one range of the (tag_norm, published_utc) index; written with the tags
+-- whenever an article is inserted or updated (newsarchive.archive, newsarchive.bulk).
 CREATE TABLE IF NOT EXISTS article_tags (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     tag TEXT NOT NULL,
     tag_norm TEXT NOT NULL,
+    published_utc TEXT,
     PRIMARY KEY (article_id, tag_norm)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS article_tags_norm ON article_tags(tag_norm, article_id);
+CREATE INDEX IF NOT EXISTS article_tags_norm ON article_tags(tag_norm, published_utc, article_id);
+CREATE TRIGGER IF NOT EXISTS article_tags_published AFTER UPDATE OF published_utc ON articles
+WHEN new.published_utc IS NOT old.published_utc
+BEGIN
+    UPDATE article_tags SET published_utc = new.published_utc WHERE article_id = new.id;
+END;
 
 -- Every URL known to lead to an archived article (canonical, as fetched, exact duplicates),
 -- so that a crawl can skip it before downloading.
@@ -170,6 +179,9 @@ CREATE TABLE IF NOT EXISTS story_bands (
 ) WITHOUT ROWID;
 """
 
+#: The tokenizer of both FTS indexes.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
 #: The raw FTS index (readable snippets, exact phrases) and the stemmed one (morphology).
 FTS_TABLES = {
     "articles": ("title", "lead", "body"),
@@ -208,7 +220,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db.execute(statement)
     for table, columns in FTS_TABLES.items():
         if not db[table].detect_fts():
-            db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+            db[table].enable_fts(columns, create_triggers=True, tokenize=FTS_TOKENIZE)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

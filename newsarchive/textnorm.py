@@ -37,6 +37,25 @@ def stem(word: str) -> str:
     return _stemmers["ru"].stemWord(word)
 
 
+class _StemCache(dict):
+    """word → stem, filled on first use (a dict lookup is what indexing a corpus costs per word)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 1_000_000:
+            self.clear()
+        result = self[word] = stem(word)
+        return result
+
+
+_stem_cache = _StemCache()
+
+
 def stem_text(text: str | None) -> str:
-    """`text` as a space-separated run of stems, what the stemmed index holds."""
-    return " ".join(stem(w) for w in words(text))
+    """`text` as a space-separated run of stems, what the stemmed index holds.
+
+    The same as " ".join(stem(w) for w in words(text)): runs of spaces, which fold()
+    collapses, do not change the words.
+    """
+    if not text:
+        return ""
+    return " ".join(map(_stem_cache.__getitem__, _WORD.findall(text.casefold().replace("ё", "е"))))
