@@ -100,3 +100,29 @@ def test_region_search_returns_the_mirrors_vko_stories_and_only_those(archive):
     result = run_cli("search", "--region", "ВКО", "--format", "json", "--limit", "1000", "--db", str(db_path))
     assert result.returncode == 0, result.stderr
     assert {row["url"] for row in json.loads(result.stdout)} == expected
+
+
+def test_plain_scrapy_crawl_of_a_mirror_with_base_url(tmp_path):
+    """`scrapy crawl NAME -a base_url=…` (no newsarchive CLI): the same archive rows."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from newsarchive.crawl import MIRROR_SETTINGS
+    from newsarchive.mirror import MIRRORS_DIR, serve_mirror
+
+    db_path = tmp_path / "scrapy.db"
+    settings = [arg for key, value in {**MIRROR_SETTINGS, "NEWSARCHIVE_DB": db_path}.items()
+                for arg in ("-s", f"{key}={value}")]
+    with serve_mirror(MIRRORS_DIR / "kt") as server:
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "kt", "-a", f"base_url={server.base_url}",
+                                 *settings], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = open_db(db_path, create=False)
+    manifest = load_manifest("kt")
+    rows = {row["url"]: row for row in db.query("SELECT * FROM articles")}
+    assert set(rows) == {a["url"] for a in manifest["articles"]}
+    for article in manifest["articles"]:
+        assert rows[article["url"]]["body"] == article["body"]
+    (run,) = db.query("SELECT status, sites FROM crawl_runs")
+    assert run == {"status": "finished", "sites": "kt"}
