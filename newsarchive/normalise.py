@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from newsarchive.model import Article
+from newsarchive.regions import story_region
 from newsarchive.sites import Site
 from newsarchive.textnorm import fold_tag, words
 from newsarchive.urls import canonicalize_url
@@ -72,14 +73,6 @@ def normalise_article(article: Article, site: Site | None = None) -> Article:
         article.region = article.region or site.region
     article.site = article.site or (urlsplit(article.url).hostname or "").removeprefix("www.")
     if article.story_region is None:
-        article.story_region = _story_region(article)
+        article.story_region = story_region(article.title, article.body, article.region, lead=article.lead)
     article.content_hash = content_hash(article.body or "")
     return article
-
-
-def _story_region(article: Article) -> str | None:
-    try:
-        from newsarchive.regions import story_region
-    except ImportError:  # the gazetteer is optional until it lands
-        return None
-    return story_region(article.title or "", "\n\n".join(filter(None, [article.lead, article.body])), article.region)
