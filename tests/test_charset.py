@@ -61,3 +61,11 @@ def test_extract_reads_windows_1251_page_with_no_charset_header():
     article = extract(html, "https://example.kz/news/1.html")
     assert article["title"] == "Новая школа"
     assert TEXT in article["body"]
+
+
+@pytest.mark.parametrize("damage", [b"\xff", b"\xd0"])  # a stray byte; half of a cut two-byte letter
+def test_utf8_page_with_one_broken_byte_stays_utf8(damage):
+    data = page("utf-8").encode("utf-8")
+    broken = data.replace(b"</p>", damage + b"</p>", 1)
+    decoded = decode_html(broken, "utf-8")
+    assert TEXT in decoded and decoded.count("\ufffd") == 1

@@ -38,6 +38,20 @@ def _cyrillic_score(text: str) -> float:
     return lower - 3 * upper
 
 
+#: A page is UTF-8 with a few broken bytes when at most this share of its non-ASCII bytes is invalid.
+_UTF8_ERROR_SHARE = 0.01
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid UTF-8 but for a few bytes (pages cut strings by bytes); a single-byte code page
+    decoded as UTF-8 fails on nearly every non-ASCII byte instead."""
+    high_bytes = sum(1 for b in data if b >= 0x80)
+    if not high_bytes:
+        return False
+    errors = data.decode("utf-8", errors="replace").count("\ufffd")
+    return errors <= max(1, _UTF8_ERROR_SHARE * high_bytes)
+
+
 def declared_encoding(data: bytes) -> str | None:
     """The charset a page's <meta> declares, if any (looked for in its first 4 KB)."""
     match = _META_CHARSET.search(data[:4096])
@@ -55,6 +69,8 @@ def decode_html(data: bytes | str, http_encoding: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):  # a cut multibyte character or a stray byte in a UTF-8 page
+        return data.decode("utf-8", errors="replace")
     declared = [e for e in (_normalise(http_encoding), declared_encoding(data)) if e and e != "utf-8"]
     high_bytes = sum(1 for b in data[:200_000] if b >= 0x80)
     if not declared or declared[0] in _CYRILLIC_SET:
