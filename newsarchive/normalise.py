@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from newsarchive.discovery import looks_like_article
 from newsarchive.model import Article
 from newsarchive.regions import story_region
 from newsarchive.sites import Site
@@ -42,14 +43,24 @@ def dedupe_tags(tags: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def choose_canonical(url: str, declared: str | None) -> str:
-    """The page's own canonical link when it names a real page of the same host, else the URL."""
-    if declared:
-        page, claimed = urlsplit(url), urlsplit(declared)
-        same_host = (page.hostname or "").removeprefix("www.") == (claimed.hostname or "").removeprefix("www.")
-        if same_host and claimed.path not in ("", "/"):
-            return canonicalize_url(declared)
-    return canonicalize_url(url)
+def choose_canonical(url: str, declared: str | None, site: Site | None = None) -> str:
+    """The page's own canonical link when it names an article of the same host, else the URL.
+
+    Templates that point every page's canonical at a section or the front page are common; taking
+    such a link would merge different articles into one, so it must look like an article URL
+    (the site entry's pattern, or the unknown-site guess)."""
+    page = canonicalize_url(url)
+    try:
+        claimed = canonicalize_url(declared) if declared else None
+    except ValueError:
+        claimed = None
+    if not claimed or urlsplit(claimed).hostname != urlsplit(page).hostname:
+        return page
+    if site is not None and site.article_pattern:
+        names_an_article = site.is_article_url(declared)
+    else:
+        names_an_article = looks_like_article(declared, urlsplit(declared).hostname or "")
+    return claimed if names_an_article else page
 
 
 def to_utc(iso: str | None) -> str | None:
@@ -67,7 +78,7 @@ def normalise_article(article: Article, site: Site | None = None) -> Article:
     article.author = clean_text(article.author)
     article.section = clean_text(article.section)
     article.tags = dedupe_tags(article.tags)
-    article.canonical_url = choose_canonical(article.url, article.canonical_url)
+    article.canonical_url = choose_canonical(article.url, article.canonical_url, site)
     if site is not None:
         article.site = site.domain
         article.region = article.region or site.region

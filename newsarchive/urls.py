@@ -15,11 +15,15 @@ _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html$|$)", re.IGNORECASE)
 
 def canonicalize_url(url: str) -> str:
     """Normalise scheme, host case, www., default port, trailing slash, tracking
-    parameters, fragments and AMP variants, so that two links to one page compare equal."""
+    parameters, fragments and AMP variants, so that two links to one page compare equal.
+
+    Raises ValueError for a URL that cannot be parsed (a bad port, a broken IPv6 literal)."""
     parts = urlsplit(url.strip())
     scheme = "https" if parts.scheme.lower() in ("http", "https", "") else parts.scheme.lower()
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    port = parts.port
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host.startswith("m.") and "." in host[2:]:  # the mobile edition, not a domain called m.kz
+        host = host[2:]
+    port = parts.port  # ValueError for a port that is not a number in range
     netloc = host if port in (None, 80, 443) else f"{host}:{port}"
     path = _AMP_PATH.sub("", parts.path) or "/"
     path = re.sub(r"/{2,}", "/", path)

@@ -119,3 +119,28 @@ def test_stories_do_not_depend_on_arrival_order(tmp_path):
         groupings.append(len(set(stories.values())))
         db.close()
     assert groupings == [1, 1, 1]
+
+
+def test_a_canonical_link_to_a_section_does_not_merge_articles(db):
+    from newsarchive.sites import get_site
+
+    site = get_site("matritca")
+    first = Article(url="https://matritca.kz/news/1-pensii.html", title="Пенсии", body="\n\n".join(PARAGRAPHS),
+                    canonical_url="https://matritca.kz/news/")
+    second = Article(url="https://matritca.kz/news/2-shkoly.html", title="Школы",
+                     body="\n\n".join(reversed(PARAGRAPHS)) + " Другой текст.", canonical_url="https://matritca.kz/news/")
+    results = [store_article(db, normalise_article(a, site)) for a in (first, second)]
+    assert [r.status for r in results] == ["new", "new"]
+    assert db["articles"].count == 2
+
+
+def test_a_canonical_link_to_the_article_itself_is_kept(db):
+    from newsarchive.sites import get_site
+
+    article = normalise_article(Article(url="https://matritca.kz/news/1-pensii.html?from=rss", title="Пенсии",
+                                        body="\n\n".join(PARAGRAPHS),
+                                        canonical_url="https://www.matritca.kz/news/1-pensii.html"), get_site("matritca"))
+    assert article.canonical_url == "https://matritca.kz/news/1-pensii.html"
+    broken = normalise_article(Article(url="https://matritca.kz/news/3-x.html", title="x", body="y",
+                                       canonical_url="https://matritca.kz:99999/news/3-x.html"), get_site("matritca"))
+    assert broken.canonical_url == "https://matritca.kz/news/3-x.html"

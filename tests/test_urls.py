@@ -35,3 +35,13 @@ def test_meaningful_query_parameters_are_kept_and_sorted():
 
 def test_different_articles_stay_different():
     assert canonicalize_url("https://lifepvl.kz/?p=1") != canonicalize_url("https://lifepvl.kz/?p=2")
+
+
+@pytest.mark.parametrize("broken", ["https://matritca.kz:99999/news/1-a.html", "https://matritca.kz:abc/", "http://[::1/x"])
+def test_unparseable_urls_raise_value_error(broken):
+    with pytest.raises(ValueError):
+        canonicalize_url(broken)
+
+
+def test_a_domain_called_m_is_not_a_mobile_edition():
+    assert canonicalize_url("https://m.kz/news/1") == "https://m.kz/news/1"
