@@ -141,8 +141,15 @@ def _as_list(values) -> list[str]:
     return [v for v in values if v]
 
 
-def _where(query: Query, *, since=None, until=None) -> tuple[list[str], dict]:
-    """SQL conditions on `a` (articles) for the query's filters, with their parameters."""
+def _where(query: Query, *, since=None, until=None, tag_driver: str | None = None) -> tuple[list[str], dict]:
+    """SQL conditions on `a` (articles) for the query's filters, with their parameters.
+
+    tag_driver "join": the first tag and the dates are conditions on `t0`, the first tag's
+    article_tags row joined in (its index walks newest first); "fts": they are a rowid IN
+    (…) filter on the stemmed index's rows (the tag's articles in the date range, from the
+    same index, an in-memory set each index row is checked against; written `+rowid` so that
+    SQLite does not hand the ids to FTS5 one by one, which would redo prefix terms per id).
+    """
     conditions, params = [], {}
     if query.sites:
         names = []
@@ -164,15 +171,26 @@ def _where(query: Query, *, since=None, until=None) -> tuple[list[str], dict]:
         listed = ", ".join(names)
         # The story's own region when the text names one; the outlet's region only when it does not.
         conditions.append(f"na_fold(COALESCE(a.story_region, a.region)) IN ({listed})")
-    for i, tag in enumerate(query.tags):
-        params[f"tag{i}"] = fold_tag(tag)
-        conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE tag_norm = :tag{i})")
+    dates = []
     if since is not None:
         params["since"] = parse_bound(since)
-        conditions.append("a.published_utc >= :since")
+        dates.append("published_utc >= :since")
     if until is not None:
         params["until"] = parse_bound(until, end=True)
-        conditions.append("a.published_utc < :until")
+        dates.append("published_utc < :until")
+    for i, tag in enumerate(query.tags):
+        params[f"tag{i}"] = fold_tag(tag)
+        if i == 0 and tag_driver == "join":
+            conditions.append("t0.tag_norm = :tag0")
+            conditions.extend(f"t0.{d}" for d in dates)
+            dates = []
+        elif i == 0 and tag_driver == "fts":
+            conditions.append("+article_stems_fts.rowid IN (SELECT article_id FROM article_tags WHERE "
+                              + " AND ".join(["tag_norm = :tag0", *dates]) + ")")
+            dates = []
+        else:
+            conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE tag_norm = :tag{i})")
+    conditions.extend(f"a.{d}" for d in dates)
     return conditions, params
 
 
@@ -190,10 +208,13 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     """The SQL (without LIMIT) and parameters of a search; `columns` is the select list."""
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    conditions, params = _where(parsed, since=since, until=until)
     fts = compile_fts(parsed)
     if sort == "auto":
         sort = "relevance" if fts else "newest"
+    tag_driver = None
+    if parsed.tags:
+        tag_driver = "fts" if fts else "join"
+    conditions, params = _where(parsed, since=since, until=until, tag_driver=tag_driver)
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
     if fts and sort == "relevance" and not conditions and not parsed.has_exact:
         # Rank in the index alone (article rows are read for the page only), newest matches first.
@@ -208,7 +229,7 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         params["fts"] = fts
         score = f"bm25(article_stems_fts, {weights})"
     else:
-        source = "articles a"
+        source = "article_tags t0 JOIN articles a ON a.id = t0.article_id" if tag_driver else "articles a"
         score = "NULL"
         excluded = compile_excluded_fts(parsed)
         if excluded:
@@ -218,11 +239,9 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     if parsed.has_exact:
         params["q"] = parsed.text
         conditions.append("na_match(a.title, a.lead, a.body, :q)")
-    order = {
-        "relevance": "score" if fts else "a.published_utc DESC, a.id DESC",
-        "newest": "a.published_utc DESC, a.id DESC",
-        "oldest": "a.published_utc, a.id",
-    }[sort]
+    by = "t0.published_utc, t0.article_id" if tag_driver == "join" else "a.published_utc, a.id"
+    newest = ", ".join(f"{column} DESC" for column in by.split(", "))
+    order = {"relevance": "score" if fts else newest, "newest": newest, "oldest": by}[sort]
     where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
     sql = f"SELECT {columns}, {score} AS score\nFROM {source}\n{where}\nORDER BY {order}"
     return sql, params
