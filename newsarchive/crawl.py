@@ -74,8 +74,8 @@ def crawl(
     if url:
         names, spiders = ["auto"], [(AutoSpider, {"url": url})]
     else:
-        names = sites or sorted(load_sites())
-        spiders = [(spider_for(get_site(n)), {"base_url": (base_urls or {}).get(get_site(n).name)}) for n in names]
+        names = [get_site(name).name for name in sites] if sites else sorted(load_sites())  # a domain works too
+        spiders = [(spider_for(get_site(n)), {"base_url": (base_urls or {}).get(n)}) for n in names]
     if max_pages:
         spiders = [(cls, {**kwargs, "max_pages": str(max_pages)}) for cls, kwargs in spiders]
     overrides = dict(settings or {})

@@ -24,6 +24,9 @@ MIN_TEXT_LINE_CHARS = 40
 #: Sitemap entries older than this many days are not followed.
 SITEMAP_MAX_AGE_DAYS = 30
 
+#: A page rejected by validation is not downloaded again for this many days.
+RETRY_REJECTED_AFTER_DAYS = 7
+
 #: Listing pages walked per listing at most.
 LISTING_MAX_PAGES = 5
 

@@ -9,8 +9,13 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
+from zoneinfo import ZoneInfo
+
 from lxml import etree, html as lxml_html
 
+from newsarchive import defaults
+
+_LOCAL = ZoneInfo(defaults.TIMEZONE)
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
 
 #: Paths of an unknown site tried for feeds and sitemaps, after robots.txt and <link rel=alternate>.
@@ -42,7 +47,7 @@ def _parse_date(text: str | None) -> datetime | None:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError):
             return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_LOCAL)  # the sites write local time
 
 
 def feed_entries(body: bytes, base_url: str) -> list[tuple[str, datetime | None]]:

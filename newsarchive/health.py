@@ -63,6 +63,10 @@ def site_health(db, site: str) -> SiteHealth:
     health = SiteHealth(site, latest["ended_at"], latest["pages"], stored)
     if latest["pages"] and not stored:
         health.warnings.append(f"no article stored from {latest['pages']} article pages (all rejected)")
+    unreached = latest["discovered"] - latest["skipped_known"] - latest["skipped_rejected"] - latest["pages"]
+    if unreached > 0 and not latest["pages"]:
+        health.warnings.append(f"{unreached} new article links found but no article page could be downloaded "
+                               "(blocked, moved or down?)")
     if not latest["discovered"] and any(run["discovered"] for run in earlier):
         before = max(run["discovered"] for run in earlier)
         health.warnings.append(f"discovery found no article links (found {before} before)")

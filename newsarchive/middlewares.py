@@ -14,7 +14,7 @@ and retry politely (Retry-After, exponential backoff).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from time import monotonic
 
@@ -23,6 +23,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
+from newsarchive import defaults
 from newsarchive.archive import is_known_url
 from newsarchive.db import open_db, transaction
 
@@ -30,8 +31,9 @@ logger = logging.getLogger(__name__)
 
 
 class SkipArchivedArticles:
-    """Drops requests marked with meta["archive_url"] whose URL the archive already holds,
-    unless meta["refresh"] asks for the page again (a feed or sitemap says it changed)."""
+    """Drops requests marked with meta["archive_url"] whose URL the archive already holds or
+    rejected recently, unless meta["refresh"] asks for the page again (a feed or sitemap says it
+    changed)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -55,7 +57,19 @@ class SkipArchivedArticles:
         if is_known_url(self.db, url):
             self.crawler.stats.inc_value("newsarchive/skipped_known")
             raise IgnoreRequest(f"already archived: {url}")
+        if recently_rejected(self.db, url):
+            self.crawler.stats.inc_value("newsarchive/skipped_rejected")
+            raise IgnoreRequest(f"rejected less than {defaults.RETRY_REJECTED_AFTER_DAYS} days ago: {url}")
         return None
+
+
+def recently_rejected(db, url: str, now: datetime | None = None) -> bool:
+    """Was `url` rejected (no title, no text, …) within the retry period? Such a page is not
+    downloaded again on every run; after the period it gets another chance (a fixed template)."""
+    since = (now or datetime.now(timezone.utc)) - timedelta(days=defaults.RETRY_REJECTED_AFTER_DAYS)
+    row = db.execute("SELECT 1 FROM failures WHERE url = ? AND at >= ? LIMIT 1",
+                     [url, since.isoformat(timespec="seconds")]).fetchone()
+    return row is not None
 
 
 # Conditional requests ---------------------------------------------------------------------

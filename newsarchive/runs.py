@@ -22,6 +22,7 @@ SITE_FIGURES = {
     "discovered": "newsarchive/discovered",
     "pages": "newsarchive/pages",
     "skipped_known": "newsarchive/skipped_known",
+    "skipped_rejected": "newsarchive/skipped_rejected",
     "new": "newsarchive/new",
     "updated": "newsarchive/updated",
     "unchanged": "newsarchive/unchanged",

@@ -18,6 +18,7 @@ from newsarchive import discovery
 from newsarchive.archive import is_known_url
 from newsarchive.db import open_db
 from newsarchive.extract import extract
+from newsarchive.middlewares import recently_rejected
 from newsarchive.model import Article
 from newsarchive.sites import Site
 from newsarchive.urls import canonicalize_url
@@ -37,6 +38,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname or self.site.domain]
         self._archive = None  # read-only use: what is archived already, did the last crawl finish?
         self._walk_may_stop: bool | None = None
+        self._discovered: set[str] = set()
 
     # URLs -----------------------------------------------------------------------------
 
@@ -66,13 +68,21 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.download_failed, **kwargs)
 
     def download_failed(self, failure):
-        """HTTP errors (a listing page past the last, a guessed feed path) are information; a site
-        that cannot be reached (DNS, refused, timeout) is an error, counted in the run's figures."""
+        """An HTTP error on a listing page past the last or a guessed feed path is information; on
+        an article page, or a site that cannot be reached (DNS, refused, timeout), it is an error,
+        counted in the run's figures."""
         url = failure.request.url
         if failure.check(HttpError):
             status = failure.value.response.status
             self.crawler.stats.inc_value(f"newsarchive/http_status/{status}")
-            logger.info("%s: HTTP %s for %s", self.name, status, url)
+            if status in (429, 503):  # the site asked us to come back later: the next run will
+                self.crawler.stats.inc_value("newsarchive/deferred")
+                logger.warning("%s: HTTP %s for %s, left for the next run", self.name, status, url)
+            elif failure.request.meta.get("archive_url"):  # an article the site itself listed
+                self.crawler.stats.inc_value("newsarchive/article_http_errors")
+                logger.error("%s: HTTP %s for article %s", self.name, status, url)
+            else:
+                logger.info("%s: HTTP %s for %s", self.name, status, url)
             return
         if failure.check(IgnoreRequest):  # already archived, or robots.txt said no
             return
@@ -100,7 +110,9 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str, **meta) -> scrapy.Request:
         fetch = self.fetch_url(url)
-        self.crawler.stats.inc_value("newsarchive/discovered")
+        if fetch not in self._discovered:  # a feed and a listing often name the same article
+            self._discovered.add(fetch)
+            self.crawler.stats.inc_value("newsarchive/discovered")
         if meta.get("refresh"):  # past the duplicate filter too: a listing may name it without refresh
             self.crawler.stats.inc_value("newsarchive/refresh")
             return self.request(fetch, callback=self.parse_article, dont_filter=True,
@@ -172,8 +184,11 @@ class NewsSpider(scrapy.Spider):
         return self._archive
 
     def _all_archived(self, urls: list[str]) -> bool:
-        """True when every article of a listing page is archived: older pages hold nothing new."""
-        return all(is_known_url(self._db(), self.archive_url(url)) for url in urls)
+        """True when every article of a listing page is archived (or was just rejected): older
+        pages hold nothing new."""
+        db = self._db()
+        return all(is_known_url(db, self.archive_url(url)) or recently_rejected(db, self.archive_url(url))
+                   for url in urls)
 
     def walk_may_stop(self) -> bool:
         """May listing walks stop at their first all-archived page? Only when the previous crawl

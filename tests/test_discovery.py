@@ -64,3 +64,10 @@ def test_an_updated_atom_entry_is_dated_by_its_latest_date():
     <published>2026-11-20T10:00:00+05:00</published><updated>2026-11-24T18:30:00+05:00</updated></entry></feed>"""
     ((_, date),) = discovery.feed_entries(atom, "https://x.kz/feed")
     assert date == datetime.fromisoformat("2026-11-24T18:30:00+05:00")
+
+
+def test_feed_dates_without_offset_are_kazakhstan_time():
+    rss = b"""<rss><channel><item><link>https://x.kz/news/1-a.html</link>
+    <pubDate>2026-11-24T10:25:00</pubDate></item></channel></rss>"""
+    ((_, date),) = discovery.feed_entries(rss, "https://x.kz/rss")
+    assert date == datetime.fromisoformat("2026-11-24T10:25:00+05:00")

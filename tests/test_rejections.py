@@ -30,3 +30,36 @@ def test_page_without_text_is_recorded_as_failure_and_others_are_archived(tmp_pa
     assert failure["url"] == broken["url"] and failure["reason"] in ("no_body", "body_too_short", "no_text")
     assert failure["run_id"] == next(db.query("SELECT id FROM crawl_runs"))["id"]
     assert db.execute("SELECT COUNT(*) FROM article_urls WHERE url = ?", [broken["url"]]).fetchone()[0] == 0
+
+
+def test_a_rejected_page_is_not_downloaded_again_on_the_next_run(tmp_path):
+    mirror = tmp_path / "matritca"
+    shutil.copytree(MIRRORS_DIR / "matritca", mirror)
+    broken = load_manifest("matritca")["articles"][0]
+    page = mirror / broken["path"].lstrip("/")
+    page.write_text(re.sub(r"<p>.*?</p>", "", page.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+    db_path = tmp_path / "news.db"
+    with serve_mirror(mirror) as server:
+        assert crawl_mirrors(db_path, {"matritca": server}).returncode == 0
+        server.reset()
+        assert crawl_mirrors(db_path, {"matritca": server}).returncode == 0
+        assert server.fetched(broken["path"]) == 0
+    db = open_db(db_path, create=False)
+    assert db["failures"].count == 1
+    from newsarchive.health import site_health
+
+    assert site_health(db, "matritca.kz").ok
+
+
+def test_crawl_by_domain_records_the_site_name(tmp_path):
+    db_path = tmp_path / "news.db"
+    with serve_mirror(MIRRORS_DIR / "kt") as server:
+        from newsarchive.crawl import MIRROR_SETTINGS
+        from conftest import run_cli
+
+        settings = [arg for key, value in MIRROR_SETTINGS.items() for arg in ("-s", f"{key}={value}")]
+        result = run_cli("crawl", "kt.kz", f"--base-url=kt.kz={server.base_url}", "--db", str(db_path), *settings)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = open_db(db_path, create=False)
+    assert [r["sites"] for r in db.query("SELECT sites FROM crawl_runs")] == ["kt"]
+    assert db["articles"].count == len(load_manifest("kt")["articles"])

@@ -27,5 +27,15 @@ def db_option(func):
     )(func)
 
 
+def open_archive(db_path: str):
+    """The archive at db_path, or a clear error (exit 1, no traceback) when there is none."""
+    from newsarchive.db import open_db
+
+    try:
+        return open_db(db_path, create=False)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+
+
 # Command modules register themselves on `cli` when imported.
 from newsarchive.cli import archive_commands, search_commands  # noqa: E402,F401

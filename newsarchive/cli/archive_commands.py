@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from newsarchive.cli import cli, db_option
+from newsarchive.cli import cli, db_option, open_archive
 
 #: Exit codes of `newsarchive crawl` (documented in its --help and README.md).
 EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
@@ -54,6 +54,7 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress,
         overrides = dict(_pair(item, "--set") for item in settings)
         for name in [*sites, *mirrors]:
             get_site(name)
+        mirrors = {get_site(name).name: url for name, url in mirrors.items()}
     except (SiteError, click.BadParameter) as error:
         raise click.UsageError(str(error)) from None
     on_terminal = sys.stdout.isatty()
@@ -139,14 +140,20 @@ def sites(fmt, db_path):
 def health(sites, db_path):
     """Flag sites whose yield dropped to zero or whose fields went missing (template changes).
 
+    SITES are site names or domains (default: every site that has crawl runs).
+
     Exit code 1 when any site is flagged.
     """
-    from newsarchive.db import open_db
     from newsarchive.health import health as site_health
+    from newsarchive.sites import SiteError, get_site
 
-    db = open_db(db_path, create=False)
+    try:
+        domains = [get_site(name).domain for name in sites]
+    except SiteError as error:
+        raise click.UsageError(str(error)) from None
+    db = open_archive(db_path)
     flagged = 0
-    for report in site_health(db, list(sites) or None):
+    for report in site_health(db, domains or None):
         status = "ok" if report.ok else "FLAGGED"
         click.echo(f"{report.site}: {status} (last run {report.last_run}, {report.pages} pages, {report.stored} stored)")
         for warning in report.warnings:

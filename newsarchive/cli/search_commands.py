@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from newsarchive.cli import cli, db_option
+from newsarchive.cli import cli, db_option, open_archive
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -22,16 +22,6 @@ FORMATS = ("table", "json", "jsonl", "csv")
 def format_option(func):
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                         help="Output: a table for people, json/jsonl/csv for programs.")(func)
-
-
-def _open(db_path: str):
-    """The archive at db_path, or a clear error (no traceback) when there is none."""
-    from newsarchive.db import open_db
-
-    try:
-        return open_db(db_path, create=False)
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from None
 
 
 def _call(func, *args, **kwargs):
@@ -117,7 +107,7 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
     """
     from newsarchive import query as q
 
-    db = _open(db_path)
+    db = open_archive(db_path)
     rows = _call(q.search, db, query, tags=tags, sites=sites, regions=regions, languages=languages,
                  since=since, until=until, sort=sort, limit=limit, offset=offset)
     columns = ["id", "published_at", "site", "title", "url", "tags", "region", "story_region", "language",
@@ -149,7 +139,7 @@ def tags(like, since, until, limit, fmt, db_path):
     """Tags with their article counts and when each was last used."""
     from newsarchive import query as q
 
-    rows = _call(q.tags, _open(db_path), like=like, since=since, until=until, limit=limit)
+    rows = _call(q.tags, open_archive(db_path), like=like, since=since, until=until, limit=limit)
     table = _table("tag", "articles", "last seen (UTC)")
     for row in rows:
         table.add_row(row["tag"], str(row["articles"]), _local_time(row["last_seen"]))
@@ -163,7 +153,7 @@ def stats(fmt, db_path):
     """Per site: articles, the newest article, the last crawl."""
     from newsarchive import query as q
 
-    rows = q.stats(_open(db_path))
+    rows = q.stats(open_archive(db_path))
     table = _table("site", "articles", "newest article", "last crawl")
     for row in rows:
         table.add_row(row["site"], str(row["articles"]), _local_time(row["newest_article"]),
@@ -189,7 +179,7 @@ def trend(query, tags, sites, by, since, until, png, fmt, db_path):
     from newsarchive import query as q
     from newsarchive.chart import bar_chart_png, sparkline
 
-    series = _call(q.trend, _open(db_path), query, tags=tags, by=by, since=since, until=until, sites=sites)
+    series = _call(q.trend, open_archive(db_path), query, tags=tags, by=by, since=since, until=until, sites=sites)
     rows = [{"period": period, "articles": count} for period, count in series]
     if png:
         bar_chart_png(series, png)
@@ -224,7 +214,7 @@ def serve(host, port, open_browser, db_path):
 
     from newsarchive.datasette_plugin import metadata_for
 
-    _open(db_path)  # a clear error for a missing archive; creates nothing else
+    open_archive(db_path)  # a clear error for a missing archive; creates nothing else
     metadata = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.json"
     metadata.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
     args = ["serve", str(db_path), "--metadata", str(metadata), "--host", host, "--port", str(port),
