@@ -24,10 +24,13 @@ def import_articles(db, lines: Iterable[str] | IO[str], *, source: str = "<stdin
             data = json.loads(line)
             if not isinstance(data, dict) or not data.get("url"):
                 raise ValueError("not a JSON object with a url")
-        except ValueError as error:
+            data.pop("raw_html", None)  # a page is only kept as fetched, never from a file
+            data.pop("http_encoding", None)
+            article = Article.from_dict(data)
+        except (ValueError, TypeError) as error:
             record_failure(db, f"{source}:{number}", "invalid_json", detail=str(error))
             counts["invalid"] += 1
             continue
-        result = archive_article(db, Article.from_dict(data))
+        result = archive_article(db, article)
         counts[result.status if result else "rejected"] += 1
     return counts

@@ -62,6 +62,25 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Article":
-        """Build from a dict such as `extract` prints; unknown keys are ignored."""
+        """Build from a dict such as `extract` prints; unknown keys are ignored.
+
+        Raises TypeError naming the field when a value has the wrong type (a string where a list
+        of tags belongs, a number for a URL): input from files is checked, never trusted.
+        """
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        for name, value in values.items():
+            if value is None or name in ("raw_html",):
+                continue
+            if name == "tags":
+                if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+                    raise TypeError(f"tags must be a list of strings, got {value!r:.80}")
+            elif name == "images":
+                if not isinstance(value, list) or not all(isinstance(i, dict) and isinstance(i.get("url"), str)
+                                                          for i in value):
+                    raise TypeError(f"images must be a list of {{url, caption}} objects, got {value!r:.80}")
+            elif not isinstance(value, str):
+                raise TypeError(f"{name} must be a string, got {value!r:.80}")
+        if values.get("raw_html") is not None and not isinstance(values["raw_html"], bytes):
+            raise TypeError("raw_html must be bytes")
+        return cls(**values)

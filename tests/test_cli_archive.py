@@ -137,3 +137,22 @@ def test_scrapy_list_names_every_site():
 def test_crawl_rejects_an_unknown_site_name():
     result = CliRunner().invoke(cli, ["crawl", "no-such-site", "--db", "/tmp/never.db"])
     assert result.exit_code == 2 and "unknown site" in result.output
+
+
+def test_import_refuses_wrongly_typed_fields_line_by_line(tmp_path):
+    body = "Жители Усть-Каменогорска получат новые школы и больницы, сообщили в акимате области. " * 3
+    good = {"url": "https://kt.kz/rus/vostochno-kazahstanskaya_oblast/x_1234567890.html", "title": "Школы",
+            "body": body, "tags": ["Школы"]}
+    bad = [{**good, "tags": "Пенсия"}, {**good, "url": 123}, {**good, "title": ["T"]},
+           {**good, "images": "http://a/b.jpg"}]
+    jsonl = tmp_path / "articles.jsonl"
+    jsonl.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [*bad, {**good, "raw_html": "<p>"}]),
+                     encoding="utf-8")
+    db_path = tmp_path / "news.db"
+    result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "1 new, 0 updated, 0 unchanged, 0 duplicate, 0 rejected, 4 invalid"
+    db = open_db(db_path, create=False)
+    details = [r["detail"] for r in db.query("SELECT detail FROM failures ORDER BY id")]
+    assert [d.split(" ")[0] for d in details] == ["tags", "url", "title", "images"]
+    assert json.loads(next(db.query("SELECT tags FROM articles"))["tags"]) == ["Школы"]
