@@ -156,3 +156,23 @@ def test_import_refuses_wrongly_typed_fields_line_by_line(tmp_path):
     details = [r["detail"] for r in db.query("SELECT detail FROM failures ORDER BY id")]
     assert [d.split(" ")[0] for d in details] == ["tags", "url", "title", "images"]
     assert json.loads(next(db.query("SELECT tags FROM articles"))["tags"]) == ["Школы"]
+
+
+def test_extract_errors_are_messages_not_tracebacks(tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["extract", str(empty)])
+    assert result.exit_code == 1 and "empty page" in result.output and result.exception.__class__ is SystemExit
+    page = MIRRORS_DIR / "kt" / load_manifest("kt")["articles"][0]["path"].lstrip("/")
+    bad_time = CliRunner().invoke(cli, ["extract", str(page), "--fetched-at", "yesterday"])
+    assert bad_time.exit_code == 2 and "not an ISO 8601 time" in bad_time.output
+
+
+def test_relative_dates_are_read_against_fetched_at_in_kazakhstan_time():
+    article = next(a for a in load_manifest("kt")["articles"] if isinstance(a["published_at"], dict))
+    page = MIRRORS_DIR / "kt" / article["path"].lstrip("/")
+    result = CliRunner().invoke(cli, ["extract", str(page), "--url", article["url"],
+                                      "--fetched-at", "2026-03-02T01:30"])
+    assert result.exit_code == 0, result.output
+    hour, minute = article["published_at"]["relative"].split(", ")[1].split(":")
+    assert json.loads(result.output)["published_at"] == f"2026-03-01T{hour}:{minute}:00+05:00"

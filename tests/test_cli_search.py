@@ -121,3 +121,27 @@ def test_trend_command_with_sparkline_and_png(db_path, tmp_path):
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     rows = json.loads(run("trend", "--tag", "новый год", "--by", "month", "--db", db_path, "--format", "json").output)
     assert rows == [{"period": "2025-12", "articles": 2}]
+
+
+def test_query_words_may_start_with_a_dash_and_come_unquoted(tmp_path):
+    """`search -word` excludes; unquoted words are one query; a mistyped --option is an error."""
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+    from newsarchive.db import open_db
+    from newsarchive.model import Article
+    from newsarchive.archive import archive_article
+
+    db_path = tmp_path / "news.db"
+    db = open_db(db_path)
+    body = "Жители Риддера обсуждают пенсии и выплаты, рассказали в акимате города в понедельник утром."
+    archive_article(db, Article(url="https://kt.kz/a-1", title="Пенсии в Риддере", body=body))
+    archive_article(db, Article(url="https://kt.kz/b-2", title="Пенсии в Семее",
+                                body=body.replace("Риддера", "Семея") + " Штрафы тоже выросли."))
+    db.close()
+    runner = CliRunner()
+    excluded = runner.invoke(cli, ["search", "пенсии", "-штрафы", "--format", "json", "--db", str(db_path)])
+    assert excluded.exit_code == 0, excluded.output
+    assert [row["url"] for row in json.loads(excluded.output)] == ["https://kt.kz/a-1"]
+    typo = runner.invoke(cli, ["search", "пенсии", "--limt", "3", "--db", str(db_path)])
+    assert typo.exit_code == 2 and "no such option: --limt" in typo.output

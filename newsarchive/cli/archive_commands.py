@@ -6,9 +6,11 @@ import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
+from newsarchive import defaults
 from newsarchive.cli import cli, db_option, open_archive
 
 #: Exit codes of `newsarchive crawl` (documented in its --help and README.md).
@@ -105,17 +107,26 @@ def import_(file, db_path):
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--url", help="The page's URL (for relative links and site selectors).")
-@click.option("--fetched-at", help="When the page was fetched (ISO 8601), for relative dates; default now.")
+@click.option("--fetched-at", help="When the page was fetched (ISO 8601; without offset: Kazakhstan time), "
+                                   "for relative dates; default now.")
 @click.option("--encoding", help="Charset from the HTTP header, if known.")
 def extract(file, url, fetched_at, encoding):
     """Extract the article of an HTML FILE and print it as one JSON object."""
-    from newsarchive.extract import extract as extract_article
+    from newsarchive.extract import ExtractionError, extract as extract_article
     from newsarchive.sites import site_for_url
 
+    try:
+        fetched = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(timezone.utc)
+    except ValueError:
+        raise click.BadParameter(f"{fetched_at!r} is not an ISO 8601 time", param_hint="--fetched-at") from None
+    if fetched.tzinfo is None:  # the sites' own clock
+        fetched = fetched.replace(tzinfo=ZoneInfo(defaults.TIMEZONE))
     data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    fetched = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(timezone.utc)
-    article = extract_article(data, url, fetched_at=fetched, site=site_for_url(url) if url else None,
-                              http_encoding=encoding)
+    try:
+        article = extract_article(data, url, fetched_at=fetched, site=site_for_url(url) if url else None,
+                                  http_encoding=encoding)
+    except ExtractionError as error:
+        raise click.ClickException(f"{file}: {error}") from None
     click.echo(json.dumps(article, ensure_ascii=False))
 
 

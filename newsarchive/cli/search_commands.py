@@ -24,6 +24,14 @@ def format_option(func):
                         help="Output: a table for people, json/jsonl/csv for programs.")(func)
 
 
+def _query_words(words: tuple[str, ...]) -> str | None:
+    """QUERY as typed, unquoted words joined; "-word" excludes, but "--word" is a mistyped option."""
+    for word in words:
+        if word.startswith("--"):
+            raise click.UsageError(f"no such option: {word.split('=')[0]}")
+    return " ".join(words) or None
+
+
 def _call(func, *args, **kwargs):
     """Run a query function, turning a query the user got wrong into a usage error."""
     from newsarchive.query import QueryError
@@ -83,8 +91,8 @@ def _local_time(iso: str | None) -> str:
     return (iso or "")[:16].replace("T", " ")
 
 
-@cli.command()
-@click.argument("query", required=False)
+@cli.command(context_settings={"ignore_unknown_options": True})  # "-word" excludes, it is no option
+@click.argument("query", nargs=-1)
 @click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable: all must match).")
 @click.option("--site", "sites", multiple=True, help="Only this site, e.g. kt.kz (repeatable: any).")
 @click.option("--region", "regions", multiple=True, help="Only stories about this region (else the outlet's region, when the text names none; repeatable).")
@@ -105,6 +113,7 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
             "exact phrase"   пенсия OR пособие   -excluded   -"excluded phrase"
             site:kt.kz   tag:"Пенсия 2026"   region:ВКО   lang:kk
     """
+    query = _query_words(query)
     from newsarchive import query as q
 
     db = open_archive(db_path)
@@ -163,8 +172,8 @@ def stats(fmt, db_path):
     _emit(rows, fmt, ["site", "articles", "newest_article", "last_crawl"], table)
 
 
-@cli.command()
-@click.argument("query", required=False)
+@cli.command(context_settings={"ignore_unknown_options": True})  # "-word" excludes, it is no option
+@click.argument("query", nargs=-1)
 @click.option("--tag", "tags", multiple=True, help="Only articles with this tag (repeatable: all must match).")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
 @click.option("--by", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
@@ -176,6 +185,7 @@ def stats(fmt, db_path):
 @db_option
 def trend(query, tags, sites, by, since, until, png, fmt, db_path):
     """Articles per period for QUERY and/or --tag, with a sparkline."""
+    query = _query_words(query)
     from newsarchive import query as q
     from newsarchive.chart import bar_chart_png, sparkline
 
