@@ -11,8 +11,8 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
+from newsarchive.clock import now_iso
 from newsarchive.db import transaction
 from newsarchive.model import Article
 from newsarchive.normalise import to_utc
@@ -37,10 +37,6 @@ class StoreResult:
     status: str
     article_id: int
     duplicate_of: int | None = None
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def find_stored(db, article: Article) -> tuple[str, int] | None:
@@ -84,7 +80,7 @@ def _row(article: Article) -> dict:
 
 def store_article(db, article: Article, *, now: str | None = None) -> StoreResult:
     """Insert or update one validated, normalised article with everything that hangs on it."""
-    now = now or _now()
+    now = now or now_iso()
     row = _row(article)
     with transaction(db):
         found = find_stored(db, article)
@@ -168,7 +164,7 @@ def record_failure(db, url: str, reason: str, *, site: str | None = None, detail
     """Keep a rejected page's URL and reason (its own transaction)."""
     db.execute(
         "INSERT INTO failures (url, site, reason, detail, at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
-        [url, site, reason, detail, now or _now(), run_id],
+        [url, site, reason, detail, now or now_iso(), run_id],
     )
 
 

@@ -25,6 +25,7 @@ from scrapy.utils.response import response_status_message
 
 from newsarchive import defaults
 from newsarchive.archive import is_known_url
+from newsarchive.clock import now_iso
 from newsarchive.db import open_db, transaction
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def load_validators(db, url: str) -> tuple[str | None, str | None] | None:
 
 def save_validators(db, validators: dict[str, tuple[str | None, str | None]], now: str | None = None) -> None:
     """Store {url: (etag, last_modified)} in one transaction."""
-    now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = now or now_iso()
     with transaction(db):
         for url, (etag, last_modified) in validators.items():
             db.execute(

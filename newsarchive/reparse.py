@@ -19,10 +19,11 @@ from __future__ import annotations
 import gzip
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
 from newsarchive.archive import ARTICLE_COLUMNS, UPDATED, VERSIONED, _row, store_article
+from newsarchive.clock import parse_iso
 from newsarchive.db import transaction
 from newsarchive.extract import extract
 from newsarchive.model import Article
@@ -53,16 +54,6 @@ class ReparseSummary:
                 + (f"; fields changed: {fields}" if fields else ""))
 
 
-def _parse_since(since: str | datetime | None) -> datetime | None:
-    if since is None or isinstance(since, datetime):
-        value = since
-    else:
-        value = datetime.fromisoformat(since)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
-
-
 def _site_domain(site: str | None) -> str | None:
     if not site:
         return None
@@ -80,10 +71,12 @@ def select_pages(db, *, site: str | None = None, since: str | datetime | None = 
            WHERE (? IS NULL OR a.site = ?) ORDER BY p.article_id""",
         [domain, domain],
     ).fetchall()
-    cutoff = _parse_since(since)
+    cutoff = parse_iso(since)
+    if cutoff is None and since:
+        raise ValueError(f"--since {since!r} is not a date (YYYY-MM-DD) or ISO 8601 time")
     if cutoff is None:
         return [article_id for article_id, _ in rows]
-    return [article_id for article_id, fetched in rows if _parse_since(fetched) >= cutoff]
+    return [article_id for article_id, fetched in rows if parse_iso(fetched) >= cutoff]
 
 
 def reparse_article(db, article_id: int, summary: ReparseSummary, *, now: str | None = None) -> str:
@@ -94,7 +87,7 @@ def reparse_article(db, article_id: int, summary: ReparseSummary, *, now: str | 
         f"SELECT site, region, {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id]).fetchone()))
     url, fetched_at, encoding, html_gz = page
     html = gzip.decompress(html_gz)
-    fetched = _parse_since(fetched_at)
+    fetched = parse_iso(fetched_at)
     site = site_for_url(url)
     summary.pages += 1
     try:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
 
 from scrapy import signals
 
+from newsarchive.clock import now_iso
 from newsarchive.db import open_db
 
 logger = logging.getLogger(__name__)
@@ -32,15 +32,11 @@ SITE_FIGURES = {
 }
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def start_run(db, sites: list[str]) -> int:
     """Open a crawl_runs row; returns its id."""
     return db.execute(
         "INSERT INTO crawl_runs (started_at, sites, status) VALUES (?, ?, 'running')",
-        [_now(), ",".join(sites)],
+        [now_iso(), ",".join(sites)],
     ).lastrowid
 
 
@@ -54,7 +50,7 @@ def finish_run(db, run_id: int, status: str) -> None:
                rejected = (SELECT COALESCE(SUM(rejected), 0) FROM site_runs WHERE run_id = :id),
                errors = (SELECT COALESCE(SUM(errors), 0) FROM site_runs WHERE run_id = :id)
            WHERE id = :id""",
-        {"ended": _now(), "status": status, "id": run_id},
+        {"ended": now_iso(), "status": status, "id": run_id},
     )
 
 
@@ -76,7 +72,7 @@ def site_figures(stats: dict) -> dict:
 
 def record_site_run(db, run_id: int, site: str, figures: dict, started_at: str | None = None) -> None:
     columns = ["run_id", "site", "started_at", "ended_at", *figures]
-    values = [run_id, site, started_at, _now(), *figures.values()]
+    values = [run_id, site, started_at, now_iso(), *figures.values()]
     db.execute(
         f"INSERT OR REPLACE INTO site_runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(values))})",
         values,
@@ -99,7 +95,7 @@ class CrawlRunRecorder:
         return cls(crawler)
 
     def spider_opened(self, spider):
-        self.started_at = _now()
+        self.started_at = now_iso()
         if self.own_run:
             db = open_db(self.crawler.settings.get("NEWSARCHIVE_DB"))
             self.run_id = start_run(db, [spider.name])

@@ -16,6 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsarchive import discovery
 from newsarchive.archive import is_known_url
+from newsarchive.clock import parse_iso
 from newsarchive.db import open_db
 from newsarchive.extract import extract
 from newsarchive.middlewares import recently_rejected
@@ -152,7 +153,7 @@ class NewsSpider(scrapy.Spider):
         ).fetchone()
         if row is None:
             return False
-        stored = [_parse_iso(value) for value in row]
+        stored = [parse_iso(value) for value in row]
         stored = [value for value in stored if value is not None]
         return bool(stored) and date > max(stored)
 
@@ -239,16 +240,6 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason):
         if self._archive is not None:
             self._archive.close()
-
-
-def _parse_iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _header_charset(response) -> str | None:

@@ -247,18 +247,15 @@ def reparse(site, since, progress, db_path):
     fields are corrected in place; an article whose extraction did not change is not touched.
     Takes the crawl lock (exit code 3 while a crawl runs).
     """
-    from newsarchive.db import open_db
+    from newsarchive.clock import parse_iso
     from newsarchive.lock import Locked, crawl_lock
     from newsarchive.reparse import reparse as run_reparse, select_pages
 
-    if since:
-        try:
-            datetime.fromisoformat(since)
-        except ValueError:
-            raise click.UsageError(f"--since {since!r}: not an ISO 8601 date") from None
+    if since and parse_iso(since) is None:
+        raise click.UsageError(f"--since {since!r}: not a date (YYYY-MM-DD) or ISO 8601 time")
+    db = open_archive(db_path)  # before the lock: no lock file beside an archive that is not there
     try:
         with crawl_lock(db_path):
-            db = open_db(db_path, create=False)
             if progress is None:
                 progress = sys.stderr.isatty()
             if progress:
@@ -272,11 +269,10 @@ def reparse(site, since, progress, db_path):
                                           progress=lambda done, _total: bar.update(task, completed=done))
             else:
                 summary = run_reparse(db, site=site, since=since)
-            db.close()
     except Locked as error:
         click.echo(f"newsarchive reparse: {error}", err=True)
         sys.exit(EXIT_LOCKED)
-    except FileNotFoundError as error:
-        raise click.UsageError(str(error)) from None
+    finally:
+        db.close()
     click.echo(summary.line())
     sys.exit(EXIT_ERRORS if summary.failed else EXIT_OK)
