@@ -30,6 +30,8 @@ ARTICLE_COLUMNS = (
 )
 #: What a changed page changes; a difference in any of these makes a new version.
 VERSIONED = ("title", "lead", "body", "tags", "published_at", "modified_at", "content_hash")
+#: Kept from the first fetch when the text did not change: the URL it was found under, when.
+UNVERSIONED_KEEP = ("canonical_url", "url", "fetched_at")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,10 @@ def store_article(db, article: Article, *, now: str | None = None) -> StoreResul
             stored = dict(zip(ARTICLE_COLUMNS, db.execute(
                 f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id]).fetchone()))
             if all(stored[c] == row[c] for c in VERSIONED):
-                db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
+                corrected = [c for c in ARTICLE_COLUMNS if c not in UNVERSIONED_KEEP and stored[c] != row[c]]
+                assignments = "".join(f"{c} = :{c}, " for c in corrected)  # author, images…: fixed in place
+                db.execute(f"UPDATE articles SET {assignments}last_seen = :now WHERE id = :id",
+                           {**row, "now": now, "id": article_id})
                 _add_urls(db, article_id, article, kind="alias")
                 return StoreResult(UNCHANGED, article_id)
             _save_version(db, article_id, stored, now)

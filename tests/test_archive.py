@@ -144,3 +144,13 @@ def test_a_canonical_link_to_the_article_itself_is_kept(db):
     broken = normalise_article(Article(url="https://matritca.kz/news/3-x.html", title="x", body="y",
                                        canonical_url="https://matritca.kz:99999/news/3-x.html"), get_site("matritca"))
     assert broken.canonical_url == "https://matritca.kz/news/3-x.html"
+
+
+def test_unchanged_text_with_a_corrected_byline_is_fixed_in_place_without_a_version(db):
+    first = store_article(db, make("https://matritca.kz/news/1-pensii.html", author=None))
+    again = store_article(db, make("https://matritca.kz/news/1-pensii.html", author="Ольга Ким",
+                                   images=[{"url": "https://matritca.kz/uploads/1.jpg", "caption": "Фото"}]))
+    assert again.status == "unchanged"
+    row = db["articles"].get(first.article_id)
+    assert row["author"] == "Ольга Ким" and json.loads(row["images"])[0]["caption"] == "Фото"
+    assert db["versions"].count == 0
