@@ -1,7 +1,8 @@
 """The archive's SQLite schema and the connection every writer and reader uses.
 
-One function opens the archive (`open_db`), creating or migrating the schema; writers
-wrap each article in `transaction(db)`. See docs/ARCHITECTURE.md for why each table exists.
+One function opens the archive (`open_db`), creating the schema in a new file and bringing an
+older one up to date (MIGRATIONS); writers wrap each article in `transaction(db)`. See
+docs/ARCHITECTURE.md for why each table exists.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Iterator
 
 import sqlite_utils
 
+#: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
+#: and adds the statements that bring an archive of the previous version up to it to MIGRATIONS.
 SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, tuple[str, ...]] = {}  # {from_version: statements to reach from_version + 1}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -216,13 +220,39 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version == SCHEMA_VERSION:
         return
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"this archive has schema version {version}, newer than this newsarchive "
+                           f"({SCHEMA_VERSION}): upgrade newsarchive")
+    if version:
+        with transaction(db):
+            for step in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[step]:
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return
     with transaction(db):  # executescript() would commit on its own; run statement by statement
         for statement in _statements(SCHEMA):
             db.execute(statement)
     for table, columns in FTS_TABLES.items():
         if not db[table].detect_fts():
             db[table].enable_fts(columns, create_triggers=True, tokenize=FTS_TOKENIZE)
+            _index_text_updates_only(db, table, columns)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _index_text_updates_only(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
+    """sqlite-utils' update trigger re-indexes a row on ANY update; ours only when its text
+    changes, not on every last_seen or story_id (which would grow the FTS index on each crawl)."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    old = ", ".join(f'old."{c}"' for c in columns)
+    new = ", ".join(f'new."{c}"' for c in columns)
+    db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
+    db.execute(
+        f'CREATE TRIGGER "{table}_au" AFTER UPDATE OF {listed} ON "{table}" BEGIN\n'
+        f'  INSERT INTO "{table}_fts" ("{table}_fts", rowid, {listed}) VALUES (\'delete\', old.rowid, {old});\n'
+        f'  INSERT INTO "{table}_fts" (rowid, {listed}) VALUES (new.rowid, {new});\n'
+        "END"
+    )
 
 
 def _statements(script: str) -> Iterator[str]:

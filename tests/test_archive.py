@@ -154,3 +154,18 @@ def test_unchanged_text_with_a_corrected_byline_is_fixed_in_place_without_a_vers
     row = db["articles"].get(first.article_id)
     assert row["author"] == "Ольга Ким" and json.loads(row["images"])[0]["caption"] == "Фото"
     assert db["versions"].count == 0
+
+
+def test_bookkeeping_updates_do_not_touch_the_full_text_index(db):
+    stored = store_article(db, make("https://matritca.kz/news/1-pensii.html"))
+
+    def fts_writes():
+        return sum(db.execute(f"SELECT count(*) FROM {t}_data").fetchone()[0] for t in ("articles_fts", "article_stems_fts"))
+
+    before = fts_writes()
+    for _ in range(20):
+        store_article(db, make("https://matritca.kz/news/1-pensii.html"))  # re-seen: last_seen moves
+    db.execute("UPDATE articles SET story_id = story_id WHERE id = ?", [stored.article_id])
+    assert fts_writes() == before
+    hits = db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'пенсионеров'").fetchall()
+    assert hits == [(stored.article_id,)]
