@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from newsarchive import defaults
 from newsarchive.querylang import Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions
+from newsarchive.regions import normalise_region
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
 __all__ = ["search", "tags", "tag_counts", "stats", "trend", "QueryError", "register_functions"]
@@ -123,10 +124,6 @@ def _next_period(day: date, by: str) -> date:
 
 def _region_key(text: str) -> str:
     """A region as compared: the gazetteer's name when it knows it, folded."""
-    try:
-        from newsarchive.regions import normalise_region
-    except ImportError:  # the gazetteer is optional until it lands
-        return fold(text)
     return fold(normalise_region(text) or text)
 
 

@@ -70,7 +70,8 @@ class Site:
         return _compile(self.article_pattern) if self.article_pattern else None
 
     def is_article_url(self, url: str) -> bool:
-        """True when `url` is on this site and its path matches the article pattern."""
+        """True when `url`'s path (and query) matches the article pattern; the host is not checked
+        (mirrors serve the same paths elsewhere)."""
         parts = urlsplit(url)
         if not self.article_re:
             return False

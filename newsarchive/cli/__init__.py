@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from newsarchive import __version__
+from newsarchive import __version__, defaults
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +20,7 @@ def db_option(func):
         "--db",
         "db_path",
         envvar="NEWSARCHIVE_DB",
-        default="data/news.db",
+        default=defaults.DEFAULT_DB_PATH,
         show_default=True,
         type=click.Path(dir_okay=False),
         help="Archive database (env: NEWSARCHIVE_DB).",
