@@ -86,8 +86,9 @@ def cron(s: Schedule = DEPLOY_DEFAULTS) -> str:
         f"# newsarchive: crawl every {s.every} minutes, each run at most {s.run_minutes} minutes.\n"
         f"# flock -n skips a run while the previous one is still going; the crawl also takes\n"
         f"# {s.db}.lock itself (exit 3 when held). Exit codes: newsarchive crawl --help.\n"
-        f"{cron_schedule(s)} cd {shlex.quote(s.workdir)} && flock -n {lock} {s.command()} "
-        f">> {shlex.quote(s.log)} 2>&1\n"
+        f"{cron_schedule(s)} " + (f"cd {shlex.quote(s.workdir)} && flock -n {lock} {s.command()} "
+                                  f">> {shlex.quote(s.log)} 2>&1").replace("%", "\\%")  # % ends a cron command
+        + "\n"
     )
 
 
@@ -103,7 +104,7 @@ After=network-online.target
 Type=oneshot
 User={s.user}
 WorkingDirectory={s.workdir}
-Environment=NEWSARCHIVE_DB={s.db}
+Environment="NEWSARCHIVE_DB={s.db}"
 ExecStart={s.command()}
 # 3: another crawl still holds the archive's lock; nothing was done, nothing is wrong.
 SuccessExitStatus=3
