@@ -209,3 +209,16 @@ def test_stats_per_site(archive):
     assert by_site["kt.kz"]["articles"] == 4
     assert by_site["kt.kz"]["newest_article"] == "2026-01-13T09:08:00+05:00"
     assert by_site["kt.kz"]["last_crawl"]
+
+
+def test_hyphenated_input_searches_its_words(tmp_path):
+    """`пенсия-2026` as typed is the words пенсия and 2026, not an error and not nothing."""
+    from newsarchive.archive import archive_article
+    from newsarchive.db import open_db
+    from newsarchive.model import Article
+
+    db = open_db(tmp_path / "news.db")
+    text = "Что изменится для пенсионеров: пенсия 2026 года вырастет, сообщили в министерстве труда республики."
+    archive_article(db, Article(url="https://kt.kz/news/p-1", title="Пенсия-2026: что изменится", body=text))
+    archive_article(db, Article(url="https://kt.kz/news/p-2", title="Пенсия за 2025 год", body=text.replace("2026", "2025")))
+    assert [row["url"] for row in search(db, "пенсия-2026")] == ["https://kt.kz/news/p-1"]
