@@ -20,7 +20,7 @@ from newsarchive.querylang import Query, QueryError, compile_excluded_fts, compi
 from newsarchive.regions import normalise_region
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
-__all__ = ["search", "tags", "tag_counts", "stats", "trend", "QueryError", "register_functions"]
+__all__ = ["search", "tags", "stats", "trend", "QueryError", "register_functions"]
 
 #: bm25 weights of the stemmed index's columns: title, lead, body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)
@@ -362,30 +362,16 @@ def tags(db, like: str | None = None, since=None, until=None, limit: int | None 
         conditions.append("a.published_utc < :until")
         params["until"] = parse_bound(until, end=True)
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    register_functions(db.conn)
     sql = f"""
-        SELECT t.tag_norm, t.tag, count(*) AS n, max(a.published_utc) AS last_seen
+        SELECT na_tag_spelling(t.tag) AS tag, count(*) AS articles, max(a.published_utc) AS last_seen
         FROM article_tags t JOIN articles a ON a.id = t.article_id
         {where}
-        GROUP BY t.tag_norm, t.tag
+        GROUP BY t.tag_norm
     """
-    merged: dict[str, dict] = {}
-    for tag_norm, tag, n, last_seen in db.execute(sql, params).fetchall():
-        entry = merged.setdefault(tag_norm, {"tag": tag, "articles": 0, "last_seen": None, "_best": (0,)})
-        entry["articles"] += n
-        preference = (n, not tag.isupper(), not tag.islower())  # ties: "Пенсия 2026" over "ПЕНСИЯ 2026"
-        if preference > entry["_best"]:
-            entry["tag"], entry["_best"] = tag, preference
-        if last_seen and (entry["last_seen"] is None or last_seen > entry["last_seen"]):
-            entry["last_seen"] = last_seen
-    result = sorted(merged.values(), key=lambda e: (-e["articles"], fold(e["tag"])))
-    for entry in result:
-        del entry["_best"]
+    rows = [dict(zip(("tag", "articles", "last_seen"), row)) for row in db.execute(sql, params).fetchall()]
+    result = sorted(rows, key=lambda row: (-row["articles"], fold(row["tag"])))
     return result[:limit] if limit else result
-
-
-def tag_counts(db, tag: str, by: str = "week", since=None, until=None) -> list[tuple[str, int]]:
-    """Articles with `tag` per period (day, week or month), empty periods included."""
-    return trend(db, tags=[tag], by=by, since=since, until=until)
 
 
 # --- trends ---
@@ -501,7 +487,7 @@ def _sql_stem(text):
 def register_functions(conn) -> None:
     """Register the na_* SQL functions on a sqlite3 connection unless they are there.
 
-    na_fold(text), na_fold_tag(text), na_stem(text), na_fts(query) → the MATCH expression
+    na_fold(text), na_fold_tag(text), na_tag_spelling(tag) (aggregate), na_stem(text), na_fts(query) → the MATCH expression
     for article_stems_fts, na_match(title, lead, body, query), na_snippet(title, lead, body,
     query), na_period(published_utc, 'day'|'week'|'month'), na_search(query[, limit]) → a
     JSON list of article ids exactly as `search` orders them, na_trend(query, by) → a JSON
@@ -536,7 +522,23 @@ def register_functions(conn) -> None:
     conn.create_function("na_search", 2, sql_search)
     conn.create_function("na_trend", 1, sql_trend)
     conn.create_function("na_trend", 2, sql_trend)
+    conn.create_aggregate("na_tag_spelling", 1, _TagSpelling)
     conn.create_function("na_search_registered", 0, lambda: 1)
+
+
+class _TagSpelling:
+    """SQL aggregate na_tag_spelling(tag): a tag's most common spelling, "Пенсия 2026" before
+    "ПЕНСИЯ 2026" on a tie — the form `tags` shows, in the CLI and in datasette alike."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    def step(self, tag):
+        if tag:
+            self.counts[tag] = self.counts.get(tag, 0) + 1
+
+    def finalize(self):
+        return max(self.counts, key=lambda t: (self.counts[t], not t.isupper(), not t.islower()), default=None)
 
 
 class _ConnectionDb:

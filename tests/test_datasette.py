@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from newsarchive.cli import cli
 from newsarchive.datasette_plugin import metadata_for
-from newsarchive.query import search, trend
+from newsarchive.query import search, tags, trend
 from test_search import build_archive
 
 QUERIES = ["пенсия", "ёлка", "елка", '"единовременная выплата"', "выплата -\"единовременная выплата\"",
@@ -89,6 +89,16 @@ def test_canned_trend_equals_library(archive):
     for query, by in (("пенсия", "day"), ("tag:\"новый год\"", "week"), ("", "month")):
         rows = canned(path, "trend", q=query, by=by)
         assert [(r["period"], r["articles"]) for r in rows] == trend(db, query, by=by)
+
+
+def test_canned_tags_equal_the_cli(archive):
+    """Same counts and the same spelling of each tag ("Пенсия 2026", not "ПЕНСИЯ  2026")."""
+    path, db, _ = archive
+    for like in ("", "пенс", "ЁЛК"):
+        browser = [(r["tag"], r["articles"]) for r in canned(path, "tags", like=like)]
+        library = [(r["tag"], r["articles"]) for r in tags(db, like=like or None)]
+        assert sorted(browser) == sorted(library) and browser
+    assert ("Пенсия 2026", 3) in [(r["tag"], r["articles"]) for r in canned(path, "tags", like="пенс")]
 
 
 def test_sql_functions_in_arbitrary_sql(archive):

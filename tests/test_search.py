@@ -8,7 +8,7 @@ from newsarchive.archive import store_article
 from newsarchive.db import open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
-from newsarchive.query import QueryError, search, search_ids, stats, tag_counts, tags, trend
+from newsarchive.query import QueryError, search, search_ids, stats, tags, trend
 
 FILLER = (
     "Об этом сообщили в пресс-службе акимата области. Подробности будут опубликованы позже, "
@@ -193,9 +193,9 @@ def test_tags_listing(archive):
     assert tags(db, like="ЁЛК")[0]["articles"] == 2
 
 
-def test_tag_counts_and_trend(archive):
+def test_tag_counts_per_period_and_trend(archive):
     db, _ = archive
-    assert tag_counts(db, "пенсия 2026", by="day") == [
+    assert trend(db, tags=["пенсия 2026"], by="day") == [
         ("2026-01-10", 1), ("2026-01-11", 0), ("2026-01-12", 1), ("2026-01-13", 1)]
     assert trend(db, "ёлка", by="week") == [("2025-W51", 1), ("2025-W52", 1)]
     assert trend(db, tags=["новый год"], by="month") == [("2025-12", 2)]
