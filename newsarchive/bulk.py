@@ -229,7 +229,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
     result = BulkResult()
     context = multiprocessing.get_context("forkserver")
     scratch = Path(tempfile.mkdtemp(prefix=".bulk-", dir=Path(path).parent))
-    helpers, inboxes, outboxes = {}, {}, {}
+    helpers, inboxes, outboxes, started = {}, {}, {}, []
     conn = connect(path)
     conn.execute(f"PRAGMA cache_size = -{FRESH_CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
@@ -242,6 +242,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             helpers[kind] = context.Process(target=_index_worker, daemon=True,
                                             args=(kind, str(scratch / f"{kind}.db"), inboxes[kind], outboxes[kind]))
             helpers[kind].start()
+            started.append(helpers[kind])
         conn.execute("BEGIN IMMEDIATE")
         try:
             if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
@@ -282,7 +283,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             raise
         conn.execute("COMMIT")
     finally:
-        for helper in helpers.values():
+        for helper in started:
             if helper.is_alive():
                 helper.terminate()
             helper.join()
