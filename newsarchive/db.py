@@ -16,8 +16,14 @@ import sqlite_utils
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds the statements that bring an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 1
-MIGRATIONS: dict[int, tuple[str, ...]] = {}  # {from_version: statements to reach from_version + 1}
+SCHEMA_VERSION = 2
+#: The stemmed index's terms (fts5vocab, 'row': term, doc, cnt): the query expands a stem
+#: prefix into the indexed terms that start with it (newsarchive.querylang.compile_fts).
+STEMS_VOCAB = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_vocab "
+               "USING fts5vocab(article_stems_fts, 'row')")
+MIGRATIONS: dict[int, tuple[str, ...]] = {  # {from_version: statements to reach from_version + 1}
+    1: (STEMS_VOCAB,),
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -237,6 +243,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         if not db[table].detect_fts():
             db[table].enable_fts(columns, create_triggers=True, tokenize=FTS_TOKENIZE)
             _index_text_updates_only(db, table, columns)
+    db.execute(STEMS_VOCAB)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

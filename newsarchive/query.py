@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from newsarchive import defaults
-from newsarchive.querylang import Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions
+from newsarchive.querylang import (
+    MAX_EXPANSION, Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions,
+)
 from newsarchive.regions import normalise_region
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
@@ -201,11 +204,32 @@ def build_query(query=None, *, tags=(), sites=(), regions=(), languages=()) -> Q
     return parsed
 
 
-def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a.*") -> tuple[str, dict]:
-    """The SQL (without LIMIT) and parameters of a search; `columns` is the select list."""
+def _expander(conn):
+    """expand(stem) → the stemmed index's terms that start with `stem` (None: no vocabulary)."""
+    def expand(prefix: str) -> list[str] | None:
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        try:
+            rows = conn.execute("SELECT term FROM article_stems_vocab WHERE term >= ? AND term < ? LIMIT ?",
+                                (prefix, upper, MAX_EXPANSION + 1)).fetchall()
+        except sqlite3.Error:  # an archive without the vocabulary table: prefix queries
+            return None
+        return [term for (term,) in rows]
+    return expand
+
+
+def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a.*", conn=None,
+               page: int | None = None) -> tuple[str, dict]:
+    """The SQL (without LIMIT) and parameters of a search; `columns` is the select list.
+
+    With `conn`, stem prefixes are expanded into the indexed terms (see querylang._fts_term).
+    `page` (offset + limit of the caller's LIMIT): a relevance-sorted search ranks ids and
+    scores alone and reads only that many article rows (whole rows, body and all, are read
+    for the page, not for every match).
+    """
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    fts = compile_fts(parsed)
+    expand = _expander(conn) if conn is not None else None
+    fts = compile_fts(parsed, expand)
     if sort == "auto":
         sort = "relevance" if fts else "newest"
     tag_driver = None
@@ -228,7 +252,7 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     else:
         source = "article_tags t0 JOIN articles a ON a.id = t0.article_id" if tag_driver else "articles a"
         score = "NULL"
-        excluded = compile_excluded_fts(parsed)
+        excluded = compile_excluded_fts(parsed, expand)
         if excluded:
             params["excluded"] = excluded
             conditions.append(
@@ -240,6 +264,16 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     newest = ", ".join(f"{column} DESC" for column in by.split(", "))
     order = {"relevance": "score" if fts else newest, "newest": newest, "oldest": by}[sort]
     where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
+    if page is not None and fts and sort == "relevance":
+        params["page"] = int(page)
+        ranked = (f"SELECT a.id AS id, {score} AS score\nFROM {source}\n{where}\n"
+                  f"ORDER BY score, a.id DESC LIMIT :page")
+        if not conditions and source.startswith("(SELECT rowid AS id"):  # the index alone ranks
+            ranked = ("SELECT hit.id AS id, hit.rank AS score\nFROM " + source.split("\nJOIN articles a")[0]
+                      + "\nORDER BY score, id DESC LIMIT :page")
+        sql = (f"SELECT {columns}, hit.score AS score\nFROM ({ranked}) AS hit\n"
+               f"JOIN articles a ON a.id = hit.id\nORDER BY hit.score, hit.id DESC")
+        return sql, params
     sql = f"SELECT {columns}, {score} AS score\nFROM {source}\n{where}\nORDER BY {order}"
     return sql, params
 
@@ -256,7 +290,8 @@ def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), langu
     register_functions(db.conn)
     parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
     sql, params = search_sql(parsed, since=since, until=until, sort=sort,
-                             columns=", ".join(f"a.{c}" for c in RESULT_COLUMNS))
+                             columns=", ".join(f"a.{c}" for c in RESULT_COLUMNS), conn=db.conn,
+                             page=None if limit is None else int(limit) + int(offset or 0))
     if limit is not None:
         sql += "\nLIMIT :limit OFFSET :offset"
         params.update(limit=int(limit), offset=int(offset or 0))
@@ -272,7 +307,8 @@ def search_ids(db, query: str | None = None, *, limit: int | None = SEARCH_LIMIT
     """The ids of `search`'s results, in order (what the SQL function na_search returns)."""
     register_functions(db.conn)
     parsed = build_query(query, **{k: filters.pop(k) for k in ("tags", "sites", "regions", "languages") if k in filters})
-    sql, params = search_sql(parsed, columns="a.id", **filters)
+    page = int(limit) if limit is not None and limit >= 0 else None
+    sql, params = search_sql(parsed, columns="a.id", conn=db.conn, page=page, **filters)
     if limit is not None and limit >= 0:
         sql += "\nLIMIT :limit"
         params["limit"] = int(limit)
@@ -384,7 +420,8 @@ def trend(db, query: str | None = None, tags=(), by: str = "day", since=None, un
         raise QueryError(f"--by must be one of {', '.join(PERIODS)}, not {by!r}")
     register_functions(db.conn)
     parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
-    sql, params = search_sql(parsed, since=since, until=until, sort="oldest", columns="a.published_utc")
+    sql, params = search_sql(parsed, since=since, until=until, sort="oldest", columns="a.published_utc",
+                             conn=db.conn)
     counts: dict[str, int] = {}
     days = []
     for published_utc, _score in db.execute(sql, params).fetchall():

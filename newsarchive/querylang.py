@@ -166,41 +166,64 @@ def parse(text: str | None) -> Query:
     return query
 
 
-def _fts_term(term: Term) -> str:
-    """One term as an FTS5 expression over the stemmed index; every token is quoted."""
+#: A prefix that expands to more indexed terms than this stays an FTS5 prefix query.
+MAX_EXPANSION = 48
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _fts_term(term: Term, expand=None) -> str:
+    """One term as an FTS5 expression over the stemmed index; every token is quoted.
+
+    `expand(stem)` → the indexed terms that start with the stem (or None: unknown); a
+    one-word term's prefix is then the OR of those exact terms — the same documents as
+    `stem*`, but FTS5 reads OR-ed terms lazily (newest first) where a prefix query merges
+    the whole doclist of every term with the prefix first.
+    """
     if term.exact:
         # Same word forms have the same stems: the stemmed phrase finds every exact
         # occurrence (and a few inflected ones, which the exact check then drops).
         return '"' + " ".join(term.stems) + '"'
+    if expand is not None and len(term.stems) == 1 and len(term.stems[0]) >= MIN_PREFIX_STEM:
+        terms = expand(term.stems[0])
+        if terms is not None and len(terms) <= MAX_EXPANSION:
+            if not terms:
+                return _quote(term.stems[0])  # in no document
+            if len(terms) == 1:
+                return _quote(terms[0])
+            return "(" + " OR ".join(_quote(t) for t in terms) + ")"
     parts = []
     for s in term.stems:
         parts.append(f'"{s}"' + (" *" if len(s) >= MIN_PREFIX_STEM else ""))
     return " + ".join(parts)
 
 
-def _fts_group(group: list[Term]) -> str:
-    alternatives = [_fts_term(t) for t in group]
+def _fts_group(group: list[Term], expand=None) -> str:
+    alternatives = [_fts_term(t, expand) for t in group]
     return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 
-def compile_fts(query: Query) -> str | None:
+def compile_fts(query: Query, expand=None) -> str | None:
     """The MATCH expression for the stemmed index, or None when there are no positive terms.
 
     Excluded words are in it (as NOT); excluded exact phrases are not (an inflected form
-    of the phrase must not exclude an article), they are left to `matches`.
+    of the phrase must not exclude an article), they are left to `matches`. `expand`: see
+    `_fts_term` (without it, stems of 4+ letters are FTS5 prefix queries).
     """
     if not query.has_text:
         return None
-    expression = " AND ".join(_fts_group(g) for g in query.groups)
-    excluded = [_fts_term(t) for t in query.excluded if not t.exact]
+    expression = " AND ".join(_fts_group(g, expand) for g in query.groups)
+    excluded = [_fts_term(t, expand) for t in query.excluded if not t.exact]
     if excluded:
         expression = f"({expression}) NOT ({' OR '.join(excluded)})"
     return expression
 
 
-def compile_excluded_fts(query: Query) -> str | None:
+def compile_excluded_fts(query: Query, expand=None) -> str | None:
     """MATCH expression of the excluded words, for queries that have nothing positive."""
-    excluded = [_fts_term(t) for t in query.excluded if not t.exact]
+    excluded = [_fts_term(t, expand) for t in query.excluded if not t.exact]
     return " OR ".join(excluded) if excluded else None
 
 
