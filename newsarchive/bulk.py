@@ -101,6 +101,34 @@ def _known(db, batch: list[Article]) -> set[int]:
     return known
 
 
+class _Seen:
+    """The URLs and content hashes of a fresh build so far, in memory: the same answers as
+    `_known` reading the archive (which had no articles when the build began)."""
+
+    def __init__(self):
+        self.urls: set[str] = set()
+        self.hashes: set[str] = set()
+
+    def known(self, batch: list[Article]) -> set[int]:
+        known = set()
+        for i, article in enumerate(batch):
+            urls = {article.canonical_url, canonicalize_url(article.url)}
+            if self.urls.intersection(urls) or article.content_hash in self.hashes:
+                known.add(i)
+                continue
+            self.urls.update(urls)
+            self.hashes.add(article.content_hash)
+        return known
+
+
+def _secondary_indexes(conn) -> list[tuple[str, str]]:
+    """(name, sql) of the explicit indexes on the tables a fresh build fills: dropped while it
+    loads, created again (one sort each, not a million random inserts) before the commit."""
+    return conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('articles', 'article_tags', 'article_urls', 'article_stems')").fetchall()
+
+
 def _base_rows(fresh: list[Article], next_id: int, now: str):
     """Rows of articles, article_urls, article_tags and pages for new articles numbered from next_id,
     and the (id, title, lead, body) the FTS indexes and the stemmer take."""
@@ -250,9 +278,13 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             triggers = _fts_triggers(conn)
             for name, _sql in triggers:
                 conn.execute(f'DROP TRIGGER "{name}"')
+            indexes = _secondary_indexes(conn)
+            for name, _sql in indexes:
+                conn.execute(f'DROP INDEX "{name}"')
+            seen = _Seen()
             next_id, awaiting = 1, 0
             for batch in _batches(articles, batch_size):
-                known = _known(conn, batch)
+                known = seen.known(batch)
                 known_articles.extend(batch[i] for i in sorted(known))
                 fresh = [a for i, a in enumerate(batch) if i not in known]
                 if not fresh:
@@ -276,6 +308,8 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                     raise RuntimeError(f"the {kind} index helper indexed {message}, not {result.inserted} articles")
                 helpers[kind].join()
                 _copy_index(conn, scratch / f"{kind}.db", table)
+            for _name, sql in indexes:
+                conn.execute(sql)
             for _name, sql in triggers:
                 conn.execute(sql)
         except BaseException:
