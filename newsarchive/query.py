@@ -268,6 +268,9 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         params["page"] = int(page)
         ranked = (f"SELECT a.id AS id, {score} AS score\nFROM {source}\n{where}\n"
                   f"ORDER BY score, a.id DESC LIMIT :page")
+        if source.startswith("article_stems_fts JOIN") and not re.search(r"\ba\.", where):
+            ranked = (f"SELECT article_stems_fts.rowid AS id, {score} AS score\nFROM article_stems_fts\n{where}\n"
+                      f"ORDER BY score, id DESC LIMIT :page")  # no article row needed to rank
         if not conditions and source.startswith("(SELECT rowid AS id"):  # the index alone ranks
             ranked = ("SELECT hit.id AS id, hit.rank AS score\nFROM " + source.split("\nJOIN articles a")[0]
                       + "\nORDER BY score, id DESC LIMIT :page")
