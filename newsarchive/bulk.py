@@ -36,9 +36,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
-from newsarchive.db import FTS_TABLES, FTS_TOKENIZE, connect, transaction
+from newsarchive.archive import ARTICLE_COLUMNS, _row, add_stem_terms, store_article
+from newsarchive.db import FTS_TABLES, FTS_TOKENIZERS, connect, transaction
 from newsarchive.model import Article
+from newsarchive.stemkey import stem_key
 from newsarchive.textnorm import fold_tag, stem_text
 from newsarchive.urls import canonicalize_url
 
@@ -131,7 +132,7 @@ def _secondary_indexes(conn) -> list[tuple[str, str]]:
 
 def _base_rows(fresh: list[Article], next_id: int, now: str):
     """Rows of articles, article_urls, article_tags and pages for new articles numbered from next_id,
-    and the (id, title, lead, body) the FTS indexes and the stemmer take."""
+    and the (id, stemmed row key, title, lead, body) the FTS indexes and the stemmer take."""
     article_rows, url_rows, tag_rows, page_rows, texts = [], [], [], [], []
     for offset, article in enumerate(fresh):
         article_id = next_id + offset
@@ -145,7 +146,7 @@ def _base_rows(fresh: list[Article], next_id: int, now: str):
         if article.raw_html is not None:
             page_rows.append((article_id, article.url, article.fetched_at or now, article.http_encoding,
                               gzip.compress(article.raw_html)))
-        texts.append((article_id, article.title, article.lead, article.body))
+        texts.append((article_id, stem_key(row["published_utc"], article_id), article.title, article.lead, article.body))
     return article_rows, url_rows, tag_rows, page_rows, texts
 
 
@@ -161,7 +162,12 @@ def _write_base(conn, article_rows, url_rows, tag_rows, page_rows) -> None:
 
 
 def _stem_rows(texts) -> list[tuple]:
-    return [(i, stem_text(title), stem_text(lead), stem_text(body)) for i, title, lead, body in texts]
+    """article_stems rows (key, article_id, title, lead, body) of (id, key, title, lead, body) texts."""
+    return [(key, i, stem_text(title), stem_text(lead), stem_text(body)) for i, key, title, lead, body in texts]
+
+
+def _raw_rows(texts) -> list[tuple]:
+    return [(i, title, lead, body) for i, _key, title, lead, body in texts]
 
 
 def bulk_import(db, articles: Iterable[Article], *, batch_size: int = BATCH_SIZE, now: str | None = None,
@@ -189,8 +195,9 @@ def _incremental_import(db, articles: Iterable[Article], *, batch_size: int, now
             article_rows, url_rows, tag_rows, page_rows, texts = _base_rows(fresh, next_id, now)
             conn = db.conn
             _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
-            conn.executemany("INSERT INTO article_stems (article_id, title, lead, body) VALUES (?, ?, ?, ?)",
-                             _stem_rows(texts))
+            stem_rows = _stem_rows(texts)
+            _write_stems(conn, stem_rows)
+            add_stem_terms(conn, (text for row in stem_rows for text in row[2:]))
         result.inserted += len(fresh)
         for i in sorted(known):
             store_article(db, batch[i], now=now)
@@ -217,14 +224,16 @@ def _fresh_archive_path(db) -> str | None:
 
 def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     """Helper process: build one FTS index (contentless, same columns and tokenizer) in a
-    scratch file from (id, title, lead, body) batches; the stemmer also hands the stems back."""
+    scratch file from (id, key, title, lead, body) batches; the stemmer also hands the stemmed
+    rows back, and at the end the index's distinct terms (for stem_terms)."""
     gc.disable()
     side = sqlite3.connect(path, isolation_level=None)
     side.execute("PRAGMA journal_mode = OFF")
     side.execute("PRAGMA synchronous = OFF")
     side.execute("PRAGMA cache_size = -262144")
-    columns = ", ".join(FTS_TABLES["articles"])
-    side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{FTS_TOKENIZE}')")
+    table = "article_stems" if kind == "stem" else "articles"
+    columns = ", ".join(FTS_TABLES[table])
+    side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{FTS_TOKENIZERS[table]}')")
     side.execute(f"INSERT INTO f(f, rank) VALUES('hashsize', {FTS_HASHSIZE})")
     side.execute("BEGIN")
     placeholders = ", ".join("?" * (len(FTS_TABLES["articles"]) + 1))
@@ -232,12 +241,18 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     try:
         while (texts := inbox.get()) is not None:
             if kind == "stem":
-                texts = _stem_rows(texts)
-                outbox.put(texts)
-            side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", texts)
+                rows = _stem_rows(texts)
+                outbox.put(rows)
+                side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})",
+                                 [(key, *stems) for key, _id, *stems in rows])
+            else:
+                side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", _raw_rows(texts))
             count += len(texts)
         side.execute("COMMIT")
         side.execute("INSERT INTO f(f) VALUES('optimize')")  # one segment: faster lookups, a smaller copy
+        if kind == "stem":
+            side.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(f, 'row')")
+            outbox.put([term for (term,) in side.execute("SELECT term FROM terms")])
         outbox.put(("done", count))
     except BaseException as error:
         outbox.put(("error", repr(error)))
@@ -303,6 +318,9 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             if awaiting:
                 _write_stems(conn, _receive(outboxes["stem"], helpers["stem"]))
             for kind, table in (("raw", RAW_FTS), ("stem", STEM_FTS)):
+                if kind == "stem":
+                    terms = _receive(outboxes[kind], helpers[kind])
+                    conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
                 message = _receive(outboxes[kind], helpers[kind])
                 if message != ("done", result.inserted):
                     raise RuntimeError(f"the {kind} index helper indexed {message}, not {result.inserted} articles")
@@ -346,7 +364,8 @@ def _receive(outbox, helper):
 
 
 def _write_stems(conn, stem_rows) -> None:
-    conn.executemany("INSERT INTO article_stems (article_id, title, lead, body) VALUES (?, ?, ?, ?)", stem_rows)
+    conn.executemany("INSERT INTO article_stems (key, article_id, title, lead, body) VALUES (?, ?, ?, ?, ?)",
+                     stem_rows)
 
 
 def _copy_index(conn, scratch_file: Path, table: str) -> None:

@@ -10,21 +10,25 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import sqlite_utils
 
+from newsarchive.stemkey import key_sql
+
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
-#: and adds the statements that bring an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 2
-#: The stemmed index's terms (fts5vocab, 'row': term, doc, cnt): the query expands a stem
-#: prefix into the indexed terms that start with it (newsarchive.querylang.compile_fts).
+#: and adds what brings an archive of the previous version up to it to MIGRATIONS.
+SCHEMA_VERSION = 3
+#: The stemmed index's terms (fts5vocab, 'row': term, doc, cnt), for browsing in datasette.
 STEMS_VOCAB = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_vocab "
                "USING fts5vocab(article_stems_fts, 'row')")
-MIGRATIONS: dict[int, tuple[str, ...]] = {  # {from_version: statements to reach from_version + 1}
-    1: (STEMS_VOCAB,),
-}
-
+#: A changed publication time moves the article's stemmed row to its new key (newsarchive.stemkey).
+STEMS_KEY_TRIGGER = f"""
+CREATE TRIGGER IF NOT EXISTS article_stems_key AFTER UPDATE OF published_utc ON articles
+WHEN new.published_utc IS NOT old.published_utc
+BEGIN
+    UPDATE article_stems SET key = {key_sql("new.published_utc", "new.id")} WHERE article_id = new.id;
+END"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -85,12 +89,21 @@ CREATE TABLE IF NOT EXISTS article_urls (
 CREATE INDEX IF NOT EXISTS article_urls_article ON article_urls(article_id);
 
 -- Stemmed copies of the searchable text; the stemmed FTS index is built over this table.
+-- key = publication minute << 37 | article_id (newsarchive.stemkey): the index's own order is
+-- publication order, and a date range is a key range.
 CREATE TABLE IF NOT EXISTS article_stems (
-    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    key INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     title TEXT,
     lead TEXT,
     body TEXT
 );
+CREATE UNIQUE INDEX IF NOT EXISTS article_stems_article ON article_stems(article_id);
+-- Every stem ever indexed, for expanding a query's stem prefix («пенс» → пенс, пенсион, …)
+-- into index terms by one range read; a term no article holds any more matches nothing.
+CREATE TABLE IF NOT EXISTS stem_terms (
+    term TEXT PRIMARY KEY
+) WITHOUT ROWID;
 
 -- The page as fetched, gzip-compressed, so that extraction can run again without fetching.
 CREATE TABLE IF NOT EXISTS pages (
@@ -190,13 +203,16 @@ CREATE TABLE IF NOT EXISTS story_bands (
 ) WITHOUT ROWID;
 """
 
-#: The tokenizer of both FTS indexes.
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-
-#: The raw FTS index (readable snippets, exact phrases) and the stemmed one (morphology).
+#: The raw FTS index (datasette's search, exact phrases) and the stemmed one (morphology).
 FTS_TABLES = {
     "articles": ("title", "lead", "body"),
     "article_stems": ("title", "lead", "body"),
+}
+#: Their tokenizers. Stemmed text is already folded words joined by spaces, which FTS5's
+#: ascii tokenizer splits the same way as unicode61, at a third of the cost.
+FTS_TOKENIZERS = {
+    "articles": "unicode61 remove_diacritics 2",
+    "article_stems": "ascii",
 }
 
 
@@ -229,37 +245,71 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"this archive has schema version {version}, newer than this newsarchive "
                            f"({SCHEMA_VERSION}): upgrade newsarchive")
-    if version:
-        with transaction(db):
-            for step in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[step]:
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        return
     with transaction(db):  # executescript() would commit on its own; run statement by statement
-        for statement in _statements(SCHEMA):
-            db.execute(statement)
-    for table, columns in FTS_TABLES.items():
-        if not db[table].detect_fts():
-            db[table].enable_fts(columns, create_triggers=True, tokenize=FTS_TOKENIZE)
-            _index_text_updates_only(db, table, columns)
-    db.execute(STEMS_VOCAB)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version:
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](db)
+        else:
+            for statement in _statements(SCHEMA):
+                db.execute(statement)
+            for table, columns in FTS_TABLES.items():
+                create_fts(db, table, columns)
+            db.execute(STEMS_VOCAB)
+            db.execute(STEMS_KEY_TRIGGER)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _index_text_updates_only(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
-    """sqlite-utils' update trigger re-indexes a row on ANY update; ours only when its text
-    changes, not on every last_seen or story_id (which would grow the FTS index on each crawl)."""
+def create_fts(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
+    """`table`_fts over `table` with the triggers that keep it in step, as sqlite-utils'
+    enable_fts writes them (datasette and detect_fts find it) but in the caller's transaction,
+    and with an update trigger that re-indexes a row only when its text (or its key) changes,
+    not on every last_seen or story_id (which would grow the index on each crawl)."""
     listed = ", ".join(f'"{c}"' for c in columns)
     old = ", ".join(f'old."{c}"' for c in columns)
     new = ", ".join(f'new."{c}"' for c in columns)
-    db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
-    db.execute(
-        f'CREATE TRIGGER "{table}_au" AFTER UPDATE OF {listed} ON "{table}" BEGIN\n'
-        f'  INSERT INTO "{table}_fts" ("{table}_fts", rowid, {listed}) VALUES (\'delete\', old.rowid, {old});\n'
-        f'  INSERT INTO "{table}_fts" (rowid, {listed}) VALUES (new.rowid, {new});\n'
-        "END"
-    )
+    fts = f'"{table}_fts"'
+    tokenize = FTS_TOKENIZERS[table]
+    db.execute(f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {listed},\n    tokenize='{tokenize}',\n"
+               f'    content="{table}"\n)')
+    watched = ("key, " if table == "article_stems" else "") + listed
+    for name, event, body in (
+        ("ai", "INSERT", f"INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
+        ("ad", "DELETE", f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});"),
+        ("au", f"UPDATE OF {watched}",
+         f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});\n"
+         f"  INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
+    ):
+        db.execute(f'CREATE TRIGGER "{table}_{name}" AFTER {event} ON "{table}" BEGIN\n  {body}\nEND')
+
+
+def _v1_to_v2(db: sqlite_utils.Database) -> None:
+    db.execute(STEMS_VOCAB)
+
+
+def _v2_to_v3(db: sqlite_utils.Database) -> None:
+    """Key the stemmed rows by publication minute and article id; ascii tokenizer; stem_terms."""
+    db.execute("DROP TABLE IF EXISTS article_stems_vocab")
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f'DROP TRIGGER IF EXISTS "article_stems_{suffix}"')
+    db.execute("DROP TABLE IF EXISTS article_stems_fts")
+    db.execute("ALTER TABLE article_stems RENAME TO article_stems_v2")
+    for statement in _statements(SCHEMA):
+        db.execute(statement)  # IF NOT EXISTS: only the new article_stems and stem_terms
+    db.execute("INSERT INTO article_stems (key, article_id, title, lead, body) "
+               f"SELECT {key_sql('a.published_utc', 's.article_id')}, s.article_id, s.title, s.lead, s.body "
+               "FROM article_stems_v2 s JOIN articles a ON a.id = s.article_id")
+    db.execute("DROP TABLE article_stems_v2")
+    create_fts(db, "article_stems", FTS_TABLES["article_stems"])
+    db.execute("INSERT INTO article_stems_fts (article_stems_fts) VALUES ('rebuild')")
+    db.execute(STEMS_VOCAB)
+    db.execute("INSERT OR IGNORE INTO stem_terms (term) SELECT term FROM article_stems_vocab")
+    db.execute(STEMS_KEY_TRIGGER)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_version: step to from_version + 1}
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+}
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -21,15 +21,19 @@ from newsarchive.querylang import (
     MAX_EXPANSION, Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions,
 )
 from newsarchive.regions import normalise_region
+from newsarchive.stemkey import article_id_sql, key_range
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
 __all__ = ["search", "tags", "stats", "trend", "QueryError", "register_functions"]
 
 #: bm25 weights of the stemmed index's columns: title, lead, body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)
-#: A text query without filters ranks (bm25) only its newest RANK_WINDOW matches: exact for
-#: rarer words, and bounded work (recent news first) for words in a large part of the archive.
+#: A text query without filters ranks (bm25) only its RANK_WINDOW most recently published
+#: matches: exact for rarer words, and bounded work (recent news first) for words in a large
+#: part of the archive. The stemmed index is in publication order (newsarchive.stemkey).
 RANK_WINDOW = 5_000
+#: The article id of the stemmed index's current row.
+FTS_ARTICLE_ID = article_id_sql("article_stems_fts.rowid")
 #: Words of the lead and body a snippet is looked for in.
 SNIPPET_SCAN_WORDS = 300
 #: Results per page unless asked otherwise.
@@ -141,14 +145,17 @@ def _as_list(values) -> list[str]:
     return [v for v in values if v]
 
 
-def _where(query: Query, *, since=None, until=None, tag_driver: str | None = None) -> tuple[list[str], dict]:
+def _where(query: Query, *, since=None, until=None, tag_driver: str | None = None,
+           fts: bool = False) -> tuple[list[str], dict]:
     """SQL conditions on `a` (articles) for the query's filters, with their parameters.
 
     tag_driver "join": the first tag and the dates are conditions on `t0`, the first tag's
-    article_tags row joined in (its index walks newest first); "fts": they are a rowid IN
-    (…) filter on the stemmed index's rows (the tag's articles in the date range, from the
-    same index, an in-memory set each index row is checked against; written `+rowid` so that
-    SQLite does not hand the ids to FTS5 one by one, which would redo prefix terms per id).
+    article_tags row joined in (its index walks newest first); "fts": they are an IN (…)
+    filter on the stemmed index's rows (the tag's articles in the date range, from the same
+    index, an in-memory set each index row is checked against; written on the key's article
+    id, an expression, so that SQLite does not hand the ids to FTS5 one by one). With `fts`
+    set (a text search), the dates also bound the stemmed index's key, so that FTS5 reads
+    only the part of each doclist published in the range.
     """
     conditions, params = [], {}
     if query.sites:
@@ -178,6 +185,14 @@ def _where(query: Query, *, since=None, until=None, tag_driver: str | None = Non
     if until is not None:
         params["until"] = parse_bound(until, end=True)
         dates.append("published_utc < :until")
+    if fts and dates:
+        low, high = key_range(params.get("since"), params.get("until"))
+        if low is not None:
+            params["key_low"] = low
+            conditions.append("article_stems_fts.rowid >= :key_low")
+        if high is not None:
+            params["key_high"] = high
+            conditions.append("article_stems_fts.rowid < :key_high")
     for i, tag in enumerate(query.tags):
         params[f"tag{i}"] = fold_tag(tag)
         if i == 0 and tag_driver == "join":
@@ -185,7 +200,7 @@ def _where(query: Query, *, since=None, until=None, tag_driver: str | None = Non
             conditions.extend(f"t0.{d}" for d in dates)
             dates = []
         elif i == 0 and tag_driver == "fts":
-            conditions.append("+article_stems_fts.rowid IN (SELECT article_id FROM article_tags WHERE "
+            conditions.append(f"{FTS_ARTICLE_ID} IN (SELECT article_id FROM article_tags WHERE "
                               + " AND ".join(["tag_norm = :tag0", *dates]) + ")")
             dates = []
         else:
@@ -209,9 +224,9 @@ def _expander(conn):
     def expand(prefix: str) -> list[str] | None:
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         try:
-            rows = conn.execute("SELECT term FROM article_stems_vocab WHERE term >= ? AND term < ? LIMIT ?",
+            rows = conn.execute("SELECT term FROM stem_terms WHERE term >= ? AND term < ? LIMIT ?",
                                 (prefix, upper, MAX_EXPANSION + 1)).fetchall()
-        except sqlite3.Error:  # an archive without the vocabulary table: prefix queries
+        except sqlite3.Error:  # an archive without stem_terms (not yet migrated): prefix queries
             return None
         return [term for (term,) in rows]
     return expand
@@ -235,17 +250,17 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     tag_driver = None
     if parsed.tags:
         tag_driver = "fts" if fts else "join"
-    conditions, params = _where(parsed, since=since, until=until, tag_driver=tag_driver)
+    conditions, params = _where(parsed, since=since, until=until, tag_driver=tag_driver, fts=bool(fts))
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
     if fts and sort == "relevance" and not conditions and not parsed.has_exact:
         # Rank in the index alone (article rows are read for the page only), newest matches first.
         params.update(fts=fts, window=RANK_WINDOW)
-        source = (f"(SELECT rowid AS id, bm25(article_stems_fts, {weights}) AS rank FROM article_stems_fts\n"
+        source = (f"(SELECT {FTS_ARTICLE_ID} AS id, bm25(article_stems_fts, {weights}) AS rank FROM article_stems_fts\n"
                   f"  WHERE article_stems_fts MATCH :fts ORDER BY rowid DESC LIMIT :window) AS hit\n"
                   f"JOIN articles a ON a.id = hit.id")
         score = "hit.rank"
     elif fts:
-        source = "article_stems_fts JOIN articles a ON a.id = article_stems_fts.rowid"
+        source = f"article_stems_fts JOIN articles a ON a.id = {FTS_ARTICLE_ID}"
         conditions.insert(0, "article_stems_fts MATCH :fts")
         params["fts"] = fts
         score = f"bm25(article_stems_fts, {weights})"
@@ -256,7 +271,7 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         if excluded:
             params["excluded"] = excluded
             conditions.append(
-                "a.id NOT IN (SELECT rowid FROM article_stems_fts WHERE article_stems_fts MATCH :excluded)")
+                f"a.id NOT IN (SELECT {FTS_ARTICLE_ID} FROM article_stems_fts WHERE article_stems_fts MATCH :excluded)")
     if parsed.has_exact:
         params["q"] = parsed.text
         conditions.append("na_match(a.title, a.lead, a.body, :q)")
@@ -269,7 +284,7 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         ranked = (f"SELECT a.id AS id, {score} AS score\nFROM {source}\n{where}\n"
                   f"ORDER BY score, a.id DESC LIMIT :page")
         if source.startswith("article_stems_fts JOIN") and not re.search(r"\ba\.", where):
-            ranked = (f"SELECT article_stems_fts.rowid AS id, {score} AS score\nFROM article_stems_fts\n{where}\n"
+            ranked = (f"SELECT {FTS_ARTICLE_ID} AS id, {score} AS score\nFROM article_stems_fts\n{where}\n"
                       f"ORDER BY score, id DESC LIMIT :page")  # no article row needed to rank
         if not conditions and source.startswith("(SELECT rowid AS id"):  # the index alone ranks
             ranked = ("SELECT hit.id AS id, hit.rank AS score\nFROM " + source.split("\nJOIN articles a")[0]

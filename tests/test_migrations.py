@@ -1,0 +1,32 @@
+"""An archive written by an earlier newsarchive opens, migrated, with its search intact."""
+
+import shutil
+from pathlib import Path
+
+from newsarchive.db import SCHEMA_VERSION, open_db
+from newsarchive.query import search
+from newsarchive.stemkey import stem_key
+
+V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
+
+
+def test_version_2_archive_is_migrated(tmp_path):
+    path = tmp_path / "archive.db"
+    shutil.copy(V2_ARCHIVE, path)
+    db = open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+    for article_id, published_utc, key in db.execute(
+            "SELECT a.id, a.published_utc, s.key FROM articles a JOIN article_stems s ON s.article_id = a.id"):
+        assert key == stem_key(published_utc, article_id)
+    for table in ("articles_fts", "article_stems_fts"):
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
+    assert {"пенс", "налогов", "елк"} <= {t for (t,) in db.execute("SELECT term FROM stem_terms")}
+    assert [r["url"] for r in search(db, "пенсия")] == ["https://kt.kz/rus/a/1.html"]
+    assert [r["url"] for r in search(db, "ёлка")] == ["https://caravan.kz/news/2.html"]
+    assert [r["url"] for r in search(db, "школа", since="2024-02-01", until="2024-02-29")] == [
+        "https://ustinka.kz/news/4.html"]
+    assert search(db, "школа", since="2024-03-01") == []
+    assert [r["url"] for r in search(db, "кодекс", tags=["мрп"])] == ["https://time.kz/news/3.html"]
+    db.conn.close()
+    assert open_db(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # idempotent

@@ -1,0 +1,88 @@
+"""The stemmed index's key: Python and SQL agree, ids come back, date ranges are covered."""
+
+import random
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from newsarchive.archive import store_article
+from newsarchive.db import open_db
+from newsarchive.model import Article
+from newsarchive.normalise import normalise_article
+from newsarchive.query import search
+from newsarchive.stemkey import ID_MASK, article_id_sql, key_range, key_sql, stem_key
+
+
+def _moments(count=400, seed=7):
+    rng = random.Random(seed)
+    values = [None, "", "not a date", "1985-05-05T10:00:00+00:00", "1990-01-01T00:00:00+00:00",
+              "1990-01-01T00:00:59.999999+00:00", "2150-01-01T00:00:00+00:00", "2026-01-13T09:30:00",
+              "2026-01-13T09:30:00Z"]
+    start = datetime(1989, 12, 31, tzinfo=timezone.utc)
+    for _ in range(count):
+        microseconds = rng.randrange(0, 10**6)
+        if microseconds % 1000 == 500:  # SQLite rounds a float there; either millisecond is right
+            microseconds += 1
+        moment = start + timedelta(seconds=rng.randrange(0, 40 * 365 * 86400), microseconds=microseconds)
+        offset = timezone(timedelta(hours=rng.choice((0, 5, 6, 3, -4))))
+        values.append(moment.astimezone(offset).isoformat())
+    return values
+
+
+def test_python_and_sql_keys_agree():
+    conn = sqlite3.connect(":memory:")
+    for i, moment in enumerate(_moments()):
+        article_id = 1 + i * 7919
+        (from_sql,) = conn.execute(f"SELECT {key_sql('?', '?')}", (moment, article_id)).fetchone()
+        assert from_sql == stem_key(moment, article_id), moment
+        (back,) = conn.execute(f"SELECT {article_id_sql('?')}", (from_sql,)).fetchone()
+        assert back == article_id == from_sql & ID_MASK
+
+
+def test_keys_follow_publication_order():
+    rng = random.Random(5)
+    start = datetime(1990, 1, 1, tzinfo=timezone.utc)
+    moments = sorted(start + timedelta(minutes=rng.randrange(0, 30 * 365 * 1440)) for _ in range(300))
+    keys = [stem_key(m.astimezone(timezone(timedelta(hours=rng.choice((5, 6, -3))))).isoformat(), rng.randrange(1, 10**9))
+            for m in moments]
+    assert keys == sorted(keys)
+
+
+def test_key_range_covers_every_moment_in_the_range():
+    rng = random.Random(3)
+    base = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    for _ in range(300):
+        since = base + timedelta(seconds=rng.randrange(0, 10**7), microseconds=rng.randrange(0, 10**6))
+        until = since + timedelta(seconds=rng.randrange(1, 10**6))
+        low, high = key_range(since.isoformat(), until.isoformat())
+        for moment in (since, until - timedelta(microseconds=1), since + (until - since) / 2):
+            assert low <= stem_key(moment.isoformat(), ID_MASK) < high
+            assert low <= stem_key(moment.isoformat(), 1) < high
+
+
+def _article(number, published_at, body):
+    return normalise_article(Article(
+        url=f"https://kt.kz/rus/a/{number}.html", site="kt.kz", title=f"Заголовок {number}", lead="",
+        body=body, published_at=published_at, language="ru"))
+
+
+def test_date_filter_is_exact_within_a_minute():
+    db = open_db(":memory:")
+    store_article(db, _article(1, "2026-01-13T10:00:20+05:00", "Пенсии выросли в январе. " * 4))
+    store_article(db, _article(2, "2026-01-13T10:00:50+05:00", "Пенсию выплатят раньше срока. " * 4))
+    store_article(db, _article(3, "2026-01-13T10:01:10+05:00", "Пенсиями займутся в феврале. " * 4))
+    found = [r["url"] for r in search(db, "пенсия", since="2026-01-13T10:00:40+05:00",
+                                      until="2026-01-13T10:01:05+05:00", sort="oldest")]
+    assert found == ["https://kt.kz/rus/a/2.html"]
+
+
+def test_a_changed_publication_time_moves_the_key():
+    db = open_db(":memory:")
+    store_article(db, _article(1, "2026-01-13T10:00:00+05:00", "Налоговый кодекс приняли в первом чтении. " * 3))
+    store_article(db, _article(1, "2025-06-01T10:00:00+05:00", "Налоговый кодекс приняли во втором чтении. " * 3))
+    assert search(db, "кодекс", since="2026-01-01") == []
+    assert [r["id"] for r in search(db, "кодекс", since="2025-05-01", until="2025-06-30")] == [1]
+    (key,) = db.execute("SELECT key FROM article_stems WHERE article_id = 1").fetchone()
+    assert key == stem_key(db.execute("SELECT published_utc FROM articles WHERE id = 1").fetchone()[0], 1)
+    db.execute("UPDATE articles SET published_utc = '2024-02-02T00:00:00+00:00' WHERE id = 1")  # by hand
+    assert [r["id"] for r in search(db, "кодекс", since="2024-02-01", until="2024-02-03")] == [1]
+    db.execute("INSERT INTO article_stems_fts(article_stems_fts, rank) VALUES ('integrity-check', 1)")  # raises if not
