@@ -282,7 +282,7 @@ def build(path: Path, files: list[str], total: int) -> dict:
     checkpoint = time.perf_counter() - t0
     db.conn.close()
     return {"import_seconds": import_seconds, "checkpoint_seconds": checkpoint, "reading_seconds": reading,
-            "inserted": result.inserted, "through_store": result.through_store}
+            "inserted": result.inserted, "through_store": result.through_store, "phases": result.seconds}
 
 
 def store_path_rate(sample: int) -> float:
@@ -349,6 +349,8 @@ def main() -> None:
         print(f"  {figures['import_seconds']:,.0f} s to the commit (reading the pickled batches "
               f"{figures['reading_seconds']:,.0f} s of it), then WAL checkpoint {figures['checkpoint_seconds']:,.0f} s; "
               f"{figures['through_store']:,} articles went through store_article", flush=True)
+        print("  phases: " + ", ".join(f"{phase} {seconds:,.1f} s" for phase, seconds in figures["phases"].items()),
+              flush=True)
         rows.append(("import, articles/s (bulk_import)", f"{rate:,.0f}", f"{baseline_rate:,.0f}",
                      f"{rate / baseline_rate:,.1f}x"))
         rows.append(("  the same with the WAL checkpoint", f"{with_checkpoint:,.0f}", "", ""))

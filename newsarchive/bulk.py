@@ -31,7 +31,8 @@ import multiprocessing
 import shutil
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -58,6 +59,15 @@ _FTS_SHADOWS = ("data", "idx", "docsize")
 class BulkResult:
     inserted: int = 0
     through_store: int = 0  # already archived URL or text: handled by store_article
+    #: Wall seconds per phase of a fresh build (hand-over, helpers, index copy, …), for benchmarks.
+    seconds: dict[str, float] = field(default_factory=dict)
+    _last: float = field(default_factory=time.perf_counter, repr=False, compare=False)
+
+    def lap(self, phase: str) -> None:
+        """Charge the time since the previous lap (or the start) to `phase`."""
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -287,6 +297,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             helpers[kind].start()
             started.append(helpers[kind])
         conn.execute("BEGIN IMMEDIATE")
+        result.lap("start")
         try:
             if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
                 raise RuntimeError("the archive got articles before the fresh build started")
@@ -317,6 +328,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                 inboxes[kind].put(None)
             if awaiting:
                 _write_stems(conn, _receive(outboxes["stem"], helpers["stem"]))
+            result.lap("hand-over")
             for kind, table in (("raw", RAW_FTS), ("stem", STEM_FTS)):
                 if kind == "stem":
                     terms = _receive(outboxes[kind], helpers[kind])
@@ -325,15 +337,19 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                 if message != ("done", result.inserted):
                     raise RuntimeError(f"the {kind} index helper indexed {message}, not {result.inserted} articles")
                 helpers[kind].join()
+                result.lap(f"waiting for the {kind} index")
                 _copy_index(conn, scratch / f"{kind}.db", table)
+                result.lap(f"copying the {kind} index")
             for _name, sql in indexes:
                 conn.execute(sql)
+            result.lap("secondary indexes")
             for _name, sql in triggers:
                 conn.execute(sql)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        result.lap("commit")
     finally:
         for helper in started:
             if helper.is_alive():

@@ -252,12 +252,13 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         tag_driver = "fts" if fts else "join"
     conditions, params = _where(parsed, since=since, until=until, tag_driver=tag_driver, fts=bool(fts))
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    window = None
     if fts and sort == "relevance" and not conditions and not parsed.has_exact:
         # Rank in the index alone (article rows are read for the page only), newest matches first.
         params.update(fts=fts, window=RANK_WINDOW)
-        source = (f"(SELECT {FTS_ARTICLE_ID} AS id, bm25(article_stems_fts, {weights}) AS rank FROM article_stems_fts\n"
-                  f"  WHERE article_stems_fts MATCH :fts ORDER BY rowid DESC LIMIT :window) AS hit\n"
-                  f"JOIN articles a ON a.id = hit.id")
+        window = (f"(SELECT {FTS_ARTICLE_ID} AS id, bm25(article_stems_fts, {weights}) AS rank FROM article_stems_fts\n"
+                  f"  WHERE article_stems_fts MATCH :fts ORDER BY rowid DESC LIMIT :window) AS hit")
+        source = f"{window}\nJOIN articles a ON a.id = hit.id"
         score = "hit.rank"
     elif fts:
         source = f"article_stems_fts JOIN articles a ON a.id = {FTS_ARTICLE_ID}"
@@ -283,12 +284,11 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
         params["page"] = int(page)
         ranked = (f"SELECT a.id AS id, {score} AS score\nFROM {source}\n{where}\n"
                   f"ORDER BY score, a.id DESC LIMIT :page")
-        if source.startswith("article_stems_fts JOIN") and not re.search(r"\ba\.", where):
+        if window:  # the index alone ranks
+            ranked = f"SELECT hit.id AS id, hit.rank AS score\nFROM {window}\nORDER BY score, id DESC LIMIT :page"
+        elif not re.search(r"\ba\.", where):  # no condition needs the article row to rank
             ranked = (f"SELECT {FTS_ARTICLE_ID} AS id, {score} AS score\nFROM article_stems_fts\n{where}\n"
-                      f"ORDER BY score, id DESC LIMIT :page")  # no article row needed to rank
-        if not conditions and source.startswith("(SELECT rowid AS id"):  # the index alone ranks
-            ranked = ("SELECT hit.id AS id, hit.rank AS score\nFROM " + source.split("\nJOIN articles a")[0]
-                      + "\nORDER BY score, id DESC LIMIT :page")
+                      f"ORDER BY score, id DESC LIMIT :page")
         sql = (f"SELECT {columns}, hit.score AS score\nFROM ({ranked}) AS hit\n"
                f"JOIN articles a ON a.id = hit.id\nORDER BY hit.score, hit.id DESC")
         return sql, params
