@@ -16,9 +16,9 @@ from newsarchive.clock import now_iso
 from newsarchive.db import transaction
 from newsarchive.model import Article
 from newsarchive.normalise import to_utc
-from newsarchive.stemkey import stem_key
+from newsarchive.stemindex import index_article, unindex_article
 from newsarchive.stories import assign_story
-from newsarchive.textnorm import fold_tag, stem_text
+from newsarchive.textnorm import fold_tag
 from newsarchive.urls import canonicalize_url
 
 NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
@@ -103,6 +103,7 @@ def store_article(db, article: Article, *, now: str | None = None) -> StoreResul
                 _add_urls(db, article_id, article, kind="alias")
                 return StoreResult(UNCHANGED, article_id)
             _save_version(db, article_id, stored, now)
+            unindex_article(db.conn, article_id, stored["published_utc"], stored["title"], stored["lead"], stored["body"])
             assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c != "canonical_url")
             db.execute(f"UPDATE articles SET {assignments}, last_seen = :now WHERE id = :id",
                        {**row, "now": now, "id": article_id})
@@ -117,7 +118,7 @@ def store_article(db, article: Article, *, now: str | None = None) -> StoreResul
             status = NEW
         _add_urls(db, article_id, article, kind="canonical")
         _write_tags(db, article_id, article.tags, row["published_utc"])
-        _write_stems(db, article_id, article, row["published_utc"])
+        index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body)
         _write_page(db, article_id, article, now)
         assign_story(db, article_id, article.body or "", now)
     return StoreResult(status, article_id)
@@ -139,24 +140,6 @@ def _write_tags(db, article_id: int, tags: list[str], published_utc: str | None)
         "INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm, published_utc) VALUES (?, ?, ?, ?)",
         [(article_id, tag, fold_tag(tag), published_utc) for tag in tags],
     )
-
-
-def _write_stems(db, article_id: int, article: Article, published_utc: str | None) -> None:
-    """The stemmed row (keyed by publication minute and id) and any stem not yet in stem_terms."""
-    stems = [stem_text(article.title), stem_text(article.lead), stem_text(article.body)]
-    db.execute("DELETE FROM article_stems WHERE article_id = ?", [article_id])  # fires the index's delete
-    db.execute("INSERT INTO article_stems (key, article_id, title, lead, body) VALUES (?, ?, ?, ?, ?)",
-               [stem_key(published_utc, article_id), article_id, *stems])
-    add_stem_terms(db.conn, stems)
-
-
-def add_stem_terms(conn, stemmed_texts) -> None:
-    """Record the stems of these stemmed texts in stem_terms (the query's prefix expansion)."""
-    terms = set()
-    for text in stemmed_texts:
-        if text:
-            terms.update(text.split())
-    conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", [(t,) for t in sorted(terms)])
 
 
 def _write_page(db, article_id: int, article: Article, now: str) -> None:

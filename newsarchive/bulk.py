@@ -1,8 +1,8 @@
 """Bulk import: many new articles in large transactions, writing what store_article writes.
 
 For loading archives of hundreds of thousands of articles (the benchmark, a migration).
-Articles, article_urls, article_tags (with tag_norm and published_utc), article_stems
-(newsarchive.textnorm.stem_text) and both FTS indexes get the same rows
+Articles, article_urls, article_tags (with tag_norm and published_utc), stem_terms and both
+FTS indexes (the stemmed one as newsarchive.stemindex writes it) get the same rows
 newsarchive.archive.store_article writes. Articles whose URL or exact text is already
 archived go through store_article itself (updates, versions, duplicates keep their one
 definition). Not done here: raw pages are stored only when given, and stories (MinHash,
@@ -19,8 +19,8 @@ Two ways in:
   error anywhere rolls all of it back: nobody ever sees articles without their index or
   the archive without its triggers. The caller's connection sees one commit by another
   connection, which makes SQLite's FTS5 read the new index.
-- Into an archive that has articles: one transaction per batch, the FTS indexes filled by
-  the schema's triggers as usual.
+- Into an archive that has articles: one transaction per batch, the raw FTS index filled by
+  the schema's triggers as usual, the stemmed one written alongside.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from newsarchive.archive import ARTICLE_COLUMNS, _row, add_stem_terms, store_article
-from newsarchive.db import FTS_TABLES, FTS_TOKENIZERS, connect, transaction
+from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
+from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
-from newsarchive.stemkey import stem_key
-from newsarchive.textnorm import fold_tag, stem_text
+from newsarchive.stemindex import add_stem_terms, stem_fields, stem_key
+from newsarchive.textnorm import fold_tag
 from newsarchive.urls import canonicalize_url
 
 #: Articles per transaction (an archive with articles) or per hand-over to the helpers (a fresh build).
@@ -50,7 +50,7 @@ BATCH_SIZE = 5_000
 FTS_HASHSIZE = 64 << 20
 #: Page cache of the fresh build's connection (KiB).
 FRESH_CACHE_KIB = 512 * 1024
-#: The raw index's table (over articles) and the stemmed one's (over article_stems).
+#: The raw index's table (over articles) and the stemmed one's (contentless).
 RAW_FTS, STEM_FTS = "articles_fts", "article_stems_fts"
 _FTS_SHADOWS = ("data", "idx", "docsize")
 
@@ -137,7 +137,7 @@ def _secondary_indexes(conn) -> list[tuple[str, str]]:
     loads, created again (one sort each, not a million random inserts) before the commit."""
     return conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('articles', 'article_tags', 'article_urls', 'article_stems')").fetchall()
+        "AND tbl_name IN ('articles', 'article_tags', 'article_urls')").fetchall()
 
 
 def _base_rows(fresh: list[Article], next_id: int, now: str):
@@ -172,8 +172,8 @@ def _write_base(conn, article_rows, url_rows, tag_rows, page_rows) -> None:
 
 
 def _stem_rows(texts) -> list[tuple]:
-    """article_stems rows (key, article_id, title, lead, body) of (id, key, title, lead, body) texts."""
-    return [(key, i, stem_text(title), stem_text(lead), stem_text(body)) for i, key, title, lead, body in texts]
+    """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts."""
+    return [(key, *stem_fields(title, lead, body)) for _id, key, title, lead, body in texts]
 
 
 def _raw_rows(texts) -> list[tuple]:
@@ -206,8 +206,8 @@ def _incremental_import(db, articles: Iterable[Article], *, batch_size: int, now
             conn = db.conn
             _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
             stem_rows = _stem_rows(texts)
-            _write_stems(conn, stem_rows)
-            add_stem_terms(conn, (text for row in stem_rows for text in row[2:]))
+            conn.executemany(f"INSERT INTO {STEM_FTS} (rowid, title, lead, body) VALUES (?, ?, ?, ?)", stem_rows)
+            add_stem_terms(conn, (text for row in stem_rows for text in row[1:]))
         result.inserted += len(fresh)
         for i in sorted(known):
             store_article(db, batch[i], now=now)
@@ -226,35 +226,32 @@ def _fresh_archive_path(db) -> str | None:
         return None  # in memory: no second connection, no helpers
     if db.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
         return None
-    for table in FTS_TABLES:
-        if db.execute(f"SELECT 1 FROM {table}_fts_docsize LIMIT 1").fetchone():
+    for table in (RAW_FTS, STEM_FTS):
+        if db.execute(f"SELECT 1 FROM {table}_docsize LIMIT 1").fetchone():
             return None
     return path
 
 
 def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     """Helper process: build one FTS index (contentless, same columns and tokenizer) in a
-    scratch file from (id, key, title, lead, body) batches; the stemmer also hands the stemmed
-    rows back, and at the end the index's distinct terms (for stem_terms)."""
+    scratch file from (id, key, title, lead, body) batches; the stemmer hands back the index's
+    distinct terms at the end (for stem_terms)."""
     gc.disable()
     side = sqlite3.connect(path, isolation_level=None)
     side.execute("PRAGMA journal_mode = OFF")
     side.execute("PRAGMA synchronous = OFF")
     side.execute("PRAGMA cache_size = -262144")
-    table = "article_stems" if kind == "stem" else "articles"
-    columns = ", ".join(FTS_TABLES[table])
-    side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{FTS_TOKENIZERS[table]}')")
+    columns = ", ".join(RAW_FTS_COLUMNS)  # the stemmed index has the same columns
+    tokenize = "ascii" if kind == "stem" else RAW_FTS_TOKENIZE
+    side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{tokenize}')")
     side.execute(f"INSERT INTO f(f, rank) VALUES('hashsize', {FTS_HASHSIZE})")
     side.execute("BEGIN")
-    placeholders = ", ".join("?" * (len(FTS_TABLES["articles"]) + 1))
+    placeholders = ", ".join("?" * (len(RAW_FTS_COLUMNS) + 1))
     count = 0
     try:
         while (texts := inbox.get()) is not None:
             if kind == "stem":
-                rows = _stem_rows(texts)
-                outbox.put(rows)
-                side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})",
-                                 [(key, *stems) for key, _id, *stems in rows])
+                side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", _stem_rows(texts))
             else:
                 side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", _raw_rows(texts))
             count += len(texts)
@@ -274,8 +271,8 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
 def _fts_triggers(conn) -> list[tuple[str, str]]:
     """(name, sql) of the triggers that keep the FTS indexes in step with their tables."""
     return [(name, sql) for name, sql in conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?)",
-        list(FTS_TABLES)).fetchall() if "_fts" in sql]
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'").fetchall()
+        if "_fts" in sql]
 
 
 def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int, now: str) -> BulkResult:
@@ -308,7 +305,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             for name, _sql in indexes:
                 conn.execute(f'DROP INDEX "{name}"')
             seen = _Seen()
-            next_id, awaiting = 1, 0
+            next_id = 1
             for batch in _batches(articles, batch_size):
                 known = seen.known(batch)
                 known_articles.extend(batch[i] for i in sorted(known))
@@ -320,14 +317,9 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                 for kind in ("raw", "stem"):
                     inboxes[kind].put(texts)
                 _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
-                if awaiting:  # the previous batch's stems, ready by now
-                    _write_stems(conn, _receive(outboxes["stem"], helpers["stem"]))
-                awaiting = 1
                 result.inserted += len(fresh)
             for kind in ("raw", "stem"):
                 inboxes[kind].put(None)
-            if awaiting:
-                _write_stems(conn, _receive(outboxes["stem"], helpers["stem"]))
             result.lap("hand-over")
             for kind, table in (("raw", RAW_FTS), ("stem", STEM_FTS)):
                 if kind == "stem":
@@ -377,11 +369,6 @@ def _receive(outbox, helper):
         if isinstance(message, tuple) and message and message[0] == "error":
             raise RuntimeError(f"index helper failed: {message[1]}")
         return message
-
-
-def _write_stems(conn, stem_rows) -> None:
-    conn.executemany("INSERT INTO article_stems (key, article_id, title, lead, body) VALUES (?, ?, ?, ?, ?)",
-                     stem_rows)
 
 
 def _copy_index(conn, scratch_file: Path, table: str) -> None:

@@ -14,21 +14,19 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from newsarchive.stemkey import key_sql
+from newsarchive import stemindex
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
 SCHEMA_VERSION = 3
+#: The stemmed index: contentless, rows keyed by publication day and article id, written by
+#: newsarchive.stemindex. Stemmed text is folded words joined by spaces, which FTS5's ascii
+#: tokenizer splits as unicode61 would, at a third of the cost.
+STEMS_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_fts USING fts5(title, lead, body, "
+             "content='', tokenize='ascii')")
 #: The stemmed index's terms (fts5vocab, 'row': term, doc, cnt), for browsing in datasette.
 STEMS_VOCAB = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_vocab "
                "USING fts5vocab(article_stems_fts, 'row')")
-#: A changed publication time moves the article's stemmed row to its new key (newsarchive.stemkey).
-STEMS_KEY_TRIGGER = f"""
-CREATE TRIGGER IF NOT EXISTS article_stems_key AFTER UPDATE OF published_utc ON articles
-WHEN new.published_utc IS NOT old.published_utc
-BEGIN
-    UPDATE article_stems SET key = {key_sql("new.published_utc", "new.id")} WHERE article_id = new.id;
-END"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -88,21 +86,16 @@ CREATE TABLE IF NOT EXISTS article_urls (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_urls_article ON article_urls(article_id);
 
--- Stemmed copies of the searchable text; the stemmed FTS index is built over this table.
--- key = publication minute << 37 | article_id (newsarchive.stemkey): the index's own order is
--- publication order, and a date range is a key range.
-CREATE TABLE IF NOT EXISTS article_stems (
-    key INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    title TEXT,
-    lead TEXT,
-    body TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS article_stems_article ON article_stems(article_id);
 -- Every stem ever indexed, for expanding a query's stem prefix («пенс» → пенс, пенсион, …)
 -- into index terms by one range read; a term no article holds any more matches nothing.
 CREATE TABLE IF NOT EXISTS stem_terms (
     term TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+-- Facts about the archive as a whole: 'stemmer' = what built the stemmed index.
+CREATE TABLE IF NOT EXISTS archive_meta (
+    name TEXT PRIMARY KEY,
+    value TEXT
 ) WITHOUT ROWID;
 
 -- The page as fetched, gzip-compressed, so that extraction can run again without fetching.
@@ -203,17 +196,9 @@ CREATE TABLE IF NOT EXISTS story_bands (
 ) WITHOUT ROWID;
 """
 
-#: The raw FTS index (datasette's search, exact phrases) and the stemmed one (morphology).
-FTS_TABLES = {
-    "articles": ("title", "lead", "body"),
-    "article_stems": ("title", "lead", "body"),
-}
-#: Their tokenizers. Stemmed text is already folded words joined by spaces, which FTS5's
-#: ascii tokenizer splits the same way as unicode61, at a third of the cost.
-FTS_TOKENIZERS = {
-    "articles": "unicode61 remove_diacritics 2",
-    "article_stems": "ascii",
-}
+#: The raw FTS index over articles (datasette's search), kept in step by triggers.
+RAW_FTS_COLUMNS = ("title", "lead", "body")
+RAW_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -238,9 +223,13 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create tables, indexes and FTS indexes that are missing; idempotent."""
+    """Create tables, indexes and FTS indexes that are missing, migrate an older archive, and
+    re-index the stemmed index when the stemmer changed; idempotent."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version == SCHEMA_VERSION:
+        if stemindex.stored_stemmer(db.conn) != stemindex.STEMMER:
+            with transaction(db):
+                stemindex.check_stemmer(db.conn)
         return
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"this archive has schema version {version}, newer than this newsarchive "
@@ -252,30 +241,28 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         else:
             for statement in _statements(SCHEMA):
                 db.execute(statement)
-            for table, columns in FTS_TABLES.items():
-                create_fts(db, table, columns)
+            create_fts(db, "articles", RAW_FTS_COLUMNS)
+            db.execute(STEMS_FTS)
             db.execute(STEMS_VOCAB)
-            db.execute(STEMS_KEY_TRIGGER)
+            stemindex.rebuild(db.conn)  # records the stemmer
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def create_fts(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
     """`table`_fts over `table` with the triggers that keep it in step, as sqlite-utils'
     enable_fts writes them (datasette and detect_fts find it) but in the caller's transaction,
-    and with an update trigger that re-indexes a row only when its text (or its key) changes,
-    not on every last_seen or story_id (which would grow the index on each crawl)."""
+    and with an update trigger that re-indexes a row only when its text changes, not on every
+    last_seen or story_id (which would grow the index on each crawl)."""
     listed = ", ".join(f'"{c}"' for c in columns)
     old = ", ".join(f'old."{c}"' for c in columns)
     new = ", ".join(f'new."{c}"' for c in columns)
     fts = f'"{table}_fts"'
-    tokenize = FTS_TOKENIZERS[table]
-    db.execute(f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {listed},\n    tokenize='{tokenize}',\n"
+    db.execute(f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {listed},\n    tokenize='{RAW_FTS_TOKENIZE}',\n"
                f'    content="{table}"\n)')
-    watched = ("key, " if table == "article_stems" else "") + listed
     for name, event, body in (
         ("ai", "INSERT", f"INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
         ("ad", "DELETE", f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});"),
-        ("au", f"UPDATE OF {watched}",
+        ("au", f"UPDATE OF {listed}",
          f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});\n"
          f"  INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
     ):
@@ -287,23 +274,18 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
 
 
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
-    """Key the stemmed rows by publication minute and article id; ascii tokenizer; stem_terms."""
+    """The stemmed index becomes contentless, keyed by publication day and article id, with
+    the ascii tokenizer (article_stems goes); stem_terms and archive_meta are added."""
     db.execute("DROP TABLE IF EXISTS article_stems_vocab")
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "article_stems_{suffix}"')
     db.execute("DROP TABLE IF EXISTS article_stems_fts")
-    db.execute("ALTER TABLE article_stems RENAME TO article_stems_v2")
+    db.execute("DROP TABLE IF EXISTS article_stems")
     for statement in _statements(SCHEMA):
-        db.execute(statement)  # IF NOT EXISTS: only the new article_stems and stem_terms
-    db.execute("INSERT INTO article_stems (key, article_id, title, lead, body) "
-               f"SELECT {key_sql('a.published_utc', 's.article_id')}, s.article_id, s.title, s.lead, s.body "
-               "FROM article_stems_v2 s JOIN articles a ON a.id = s.article_id")
-    db.execute("DROP TABLE article_stems_v2")
-    create_fts(db, "article_stems", FTS_TABLES["article_stems"])
-    db.execute("INSERT INTO article_stems_fts (article_stems_fts) VALUES ('rebuild')")
+        db.execute(statement)  # IF NOT EXISTS: only stem_terms and archive_meta are new
+    db.execute(STEMS_FTS)
     db.execute(STEMS_VOCAB)
-    db.execute("INSERT OR IGNORE INTO stem_terms (term) SELECT term FROM article_stems_vocab")
-    db.execute(STEMS_KEY_TRIGGER)
+    stemindex.rebuild(db.conn)
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_version: step to from_version + 1}

@@ -21,7 +21,7 @@ from newsarchive.querylang import (
     MAX_EXPANSION, Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions,
 )
 from newsarchive.regions import normalise_region
-from newsarchive.stemkey import article_id_sql, key_range
+from newsarchive.stemindex import ID_MASK, article_id_sql, key_range
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
 __all__ = ["search", "tags", "stats", "trend", "QueryError", "register_functions"]
@@ -535,6 +535,10 @@ def _sql_period(published_utc, by):
         return None
 
 
+def _sql_article_id(key):
+    return None if key is None else int(key) & ID_MASK
+
+
 def _sql_stem(text):
     return " ".join(stem(w) for w in words(text))
 
@@ -543,7 +547,7 @@ def register_functions(conn) -> None:
     """Register the na_* SQL functions on a sqlite3 connection unless they are there.
 
     na_fold(text), na_fold_tag(text), na_tag_spelling(tag) (aggregate), na_stem(text), na_fts(query) → the MATCH expression
-    for article_stems_fts, na_match(title, lead, body, query), na_snippet(title, lead, body,
+    for article_stems_fts, na_article_id(article_stems_fts.rowid), na_match(title, lead, body, query), na_snippet(title, lead, body,
     query), na_period(published_utc, 'day'|'week'|'month'), na_search(query[, limit]) → a
     JSON list of article ids exactly as `search` orders them, na_trend(query, by) → a JSON
     list of [period, count] as `trend` returns them.
@@ -569,7 +573,7 @@ def register_functions(conn) -> None:
     functions = [
         ("na_fold", 1, fold), ("na_fold_tag", 1, fold_tag), ("na_stem", 1, _sql_stem),
         ("na_fts", 1, _sql_fts), ("na_match", 4, _sql_match), ("na_snippet", 4, _sql_snippet),
-        ("na_period", 2, _sql_period),
+        ("na_period", 2, _sql_period), ("na_article_id", 1, _sql_article_id),
     ]
     for name, arity, func in functions:
         conn.create_function(name, arity, func, deterministic=True)

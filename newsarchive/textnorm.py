@@ -7,6 +7,9 @@ from functools import lru_cache
 
 import Stemmer
 
+#: Bump when fold/words/stem change what an article's stems are: archives are then re-indexed.
+TEXTNORM_VERSION = 1
+
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _stemmers = {lang: Stemmer.Stemmer(name) for lang, name in (("ru", "russian"), ("en", "english"))}

@@ -40,3 +40,15 @@ def mirrors():
     yield servers
     for server in servers.values():
         server.stop()
+
+
+def stemmed_index(conn) -> dict[int, list[tuple]]:
+    """What the contentless stemmed index holds, per article id: sorted (term, column, offset)."""
+    from newsarchive.stemindex import ID_MASK
+
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_instances "
+                 "USING fts5vocab(main, article_stems_fts, instance)")
+    held: dict[int, list[tuple]] = {}
+    for term, key, column, offset in conn.execute("SELECT term, doc, col, offset FROM temp.stem_instances"):
+        held.setdefault(key & ID_MASK, []).append((term, column, offset))
+    return {article_id: sorted(rows) for article_id, rows in held.items()}

@@ -9,6 +9,7 @@ from newsarchive.db import open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
 from newsarchive.stories import THRESHOLD, signature, similarity
+from conftest import stemmed_index
 
 PARAGRAPHS = [
     "С 1 января 2026 года размер базовой пенсионной выплаты в Казахстане увеличится, сообщили в министерстве труда.",
@@ -37,7 +38,7 @@ def test_first_store_is_new_and_writes_everything_that_hangs_on_it(db):
     assert json.loads(row["tags"]) == ["Пенсия 2026"]
     assert row["published_utc"] == "2026-11-20T05:00:00+00:00"
     assert [r["tag_norm"] for r in db.query("select tag_norm from article_tags")] == ["пенсия 2026"]
-    assert db["pages"].count == 1 and db["article_stems"].count == 1
+    assert db["pages"].count == 1 and list(stemmed_index(db.conn)) == [result.article_id]
     assert row["story_id"] is not None
 
 
@@ -95,8 +96,9 @@ def test_failed_transaction_leaves_nothing_behind(db, monkeypatch):
     monkeypatch.setattr(archive, "assign_story", explode)
     with pytest.raises(RuntimeError):
         store_article(db, make("https://matritca.kz/news/1-pensii.html", tags=["МРП 2026"]))
-    for table in ("articles", "article_tags", "article_urls", "article_stems", "pages"):
+    for table in ("articles", "article_tags", "article_urls", "pages", "stem_terms"):
         assert db[table].count == 0, table
+    assert stemmed_index(db.conn) == {}
 
 
 def test_stories_do_not_depend_on_arrival_order(tmp_path):

@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conftest import REPO
+from conftest import REPO, stemmed_index
 from newsarchive.crawl import MIRROR_SETTINGS
 from newsarchive.mirror import serve_synthetic
 
@@ -82,12 +82,13 @@ def snapshot(db_path) -> dict:
         articles = {row["url"]: tuple(row[c] for c in COMPARED)
                     for row in conn.execute(f"SELECT {', '.join(COMPARED)} FROM articles")}
         per_article = {}
-        for table, columns in {"article_tags": "tag_norm", "article_urls": "url", "article_stems": "body",
+        for table, columns in {"article_tags": "tag_norm", "article_urls": "url",
                                "pages": "length(html_gz) > 0", "story_signatures": "length(signature)"}.items():
             rows: dict[str, list] = {}
             for article_id, value in conn.execute(f"SELECT article_id, {columns} FROM {table}"):
                 rows.setdefault(ids[article_id], []).append(value)
             per_article[table] = {url: sorted(values) for url, values in rows.items()}
+        per_article["stemmed index"] = {ids[article_id]: held for article_id, held in stemmed_index(conn).items()}
         stories: dict[int, set] = {}
         for article_id, story_id in conn.execute("SELECT id, story_id FROM articles"):
             stories.setdefault(story_id, set()).add(ids[article_id])

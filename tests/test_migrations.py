@@ -3,9 +3,10 @@
 import shutil
 from pathlib import Path
 
+from conftest import stemmed_index
 from newsarchive.db import SCHEMA_VERSION, open_db
 from newsarchive.query import search
-from newsarchive.stemkey import stem_key
+from newsarchive.stemindex import STEMMER, stem_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
 
@@ -16,9 +17,11 @@ def test_version_2_archive_is_migrated(tmp_path):
     db = open_db(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
-    for article_id, published_utc, key in db.execute(
-            "SELECT a.id, a.published_utc, s.key FROM articles a JOIN article_stems s ON s.article_id = a.id"):
-        assert key == stem_key(published_utc, article_id)
+    keys = {stem_key(published_utc, article_id)
+            for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles")}
+    assert {key for (key,) in db.execute("SELECT rowid FROM article_stems_fts")} == keys
+    assert not db["article_stems"].exists()
+    assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)
     for table in ("articles_fts", "article_stems_fts"):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
     assert {"пенс", "налогов", "елк"} <= {t for (t,) in db.execute("SELECT term FROM stem_terms")}
@@ -30,3 +33,16 @@ def test_version_2_archive_is_migrated(tmp_path):
     assert [r["url"] for r in search(db, "кодекс", tags=["мрп"])] == ["https://time.kz/news/3.html"]
     db.conn.close()
     assert open_db(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # idempotent
+
+
+def test_an_archive_indexed_by_another_stemmer_is_indexed_again(tmp_path):
+    path = tmp_path / "archive.db"
+    shutil.copy(V2_ARCHIVE, path)
+    db = open_db(path)
+    before = stemmed_index(db.conn)
+    db.execute("UPDATE archive_meta SET value = 'PyStemmer 0.1; textnorm 0' WHERE name = 'stemmer'")
+    db.execute("INSERT INTO article_stems_fts (article_stems_fts) VALUES ('delete-all')")  # as if stemmed otherwise
+    db.conn.close()
+    db = open_db(path)
+    assert stemmed_index(db.conn) == before and len(before) == 4
+    assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)

@@ -16,6 +16,7 @@ from conftest import crawl_mirrors, run_cli
 from newsarchive.db import open_db
 from newsarchive.mirror import serve_synthetic
 from newsarchive.reparse import reparse
+from newsarchive.stemindex import ID_MASK
 
 N = 24
 
@@ -103,8 +104,8 @@ def test_changed_extraction_updates_articles_tags_fts_and_stories(db_path, monke
     assert tagged == {after[url]["id"] for url in odd}
     fts = {r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'исправлено'")}
     assert fts == tagged
-    stems = {r[0] for r in db.execute("SELECT s.article_id FROM article_stems_fts JOIN article_stems s "
-                                      "ON s.key = article_stems_fts.rowid WHERE article_stems_fts MATCH 'селектор'")}
+    stems = {r[0] & ID_MASK for r in db.execute(
+        "SELECT rowid FROM article_stems_fts WHERE article_stems_fts MATCH 'селектор'")}
     assert stems == tagged
     by_author = {r[0] for r in db.execute("SELECT rowid FROM articles WHERE author = 'Исправленный Автор'")}
     assert len(by_author) == N // 2
