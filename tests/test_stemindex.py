@@ -95,3 +95,16 @@ def test_a_changed_publication_time_moves_the_key():
     assert [stem_key(published_utc, 1)] == [r[0] for r in db.execute("SELECT rowid FROM article_stems_fts")]
     assert ("втор", "body", 4) in held[1] and not any(term == "перв" for term, _, _ in held[1])
     db.execute("INSERT INTO article_stems_fts(article_stems_fts, rank) VALUES ('integrity-check', 1)")  # raises if not
+
+
+def test_relevance_window_holds_the_most_recently_published(monkeypatch):
+    import newsarchive.query as query
+
+    monkeypatch.setattr(query, "RANK_WINDOW", 2)
+    db = open_db(":memory:")
+    # archived newest first: archive order and publication order disagree
+    for number, published in ((1, "2026-03-01T10:00:00+05:00"), (2, "2025-01-01T10:00:00+05:00"),
+                              (3, "2026-02-01T10:00:00+05:00")):
+        store_article(db, _article(number, published, "Тарифы на воду повысят с весны. " * (2 + number)))
+    assert sorted(r["id"] for r in search(db, "тариф")) == [1, 3]
+    assert sorted(r["id"] for r in search(db, "тариф", sort="newest")) == [1, 2, 3]

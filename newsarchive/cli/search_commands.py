@@ -102,7 +102,7 @@ def _local_time(iso: str | None) -> str:
 @click.option("--sort", type=click.Choice(["auto", "relevance", "newest", "oldest"]), default="auto",
               show_default=True,
               help="auto: by relevance when QUERY has words, else newest first. Relevance with words and no "
-                   "filters ranks the 5,000 most recently archived matches; with filters, every match.")
+                   "filters ranks the 5,000 most recently published matches; with filters, every match.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @format_option
