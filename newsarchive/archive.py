@@ -12,7 +12,7 @@ import gzip
 import json
 from dataclasses import dataclass
 
-from newsarchive.clock import now_iso
+from newsarchive.clock import local_day, now_iso
 from newsarchive.db import transaction
 from newsarchive.model import Article
 from newsarchive.normalise import to_utc
@@ -25,7 +25,7 @@ NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
 
 #: Columns of `articles` that an article's page sets (the rest is bookkeeping).
 ARTICLE_COLUMNS = (
-    "canonical_url", "url", "site", "title", "lead", "body", "published_at", "published_utc",
+    "canonical_url", "url", "site", "title", "lead", "body", "published_at", "published_utc", "published_day",
     "modified_at", "author", "section", "tags", "images", "credited_source", "credited_via",
     "language", "region", "story_region", "fetched_at", "content_hash",
 )
@@ -57,6 +57,7 @@ def find_stored(db, article: Article) -> tuple[str, int] | None:
 
 
 def _row(article: Article) -> dict:
+    published_utc = to_utc(article.published_at)
     return {
         "canonical_url": article.canonical_url,
         "url": article.url,
@@ -65,7 +66,8 @@ def _row(article: Article) -> dict:
         "lead": article.lead,
         "body": article.body,
         "published_at": article.published_at,
-        "published_utc": to_utc(article.published_at),
+        "published_utc": published_utc,
+        "published_day": local_day(published_utc),
         "modified_at": article.modified_at,
         "author": article.author,
         "section": article.section,

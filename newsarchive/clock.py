@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from newsarchive import defaults
@@ -29,3 +30,24 @@ def parse_iso(value: str | datetime | None) -> datetime | None:
         except ValueError:
             return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL)
+
+
+def local_date(published_utc: str | None) -> date | None:
+    """The Kazakhstan calendar day of a UTC ISO timestamp; None without one."""
+    if not published_utc:
+        return None
+    return _local_date_of_hour(str(published_utc)[:13])  # offsets here are whole hours
+
+
+def local_day(published_utc: str | None) -> str | None:
+    """local_date as YYYY-MM-DD (articles.published_day)."""
+    day = local_date(published_utc)
+    return day.isoformat() if day else None
+
+
+@lru_cache(maxsize=8192)
+def _local_date_of_hour(utc_hour: str) -> date | None:
+    try:
+        return datetime.fromisoformat(utc_hour + ":00:00+00:00").astimezone(LOCAL).date()
+    except ValueError:
+        return None

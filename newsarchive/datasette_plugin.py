@@ -18,7 +18,8 @@ from pathlib import Path
 from datasette import hookimpl
 from markupsafe import Markup
 
-from newsarchive.query import HIGHLIGHT, register_functions
+from newsarchive.query import register_functions
+from newsarchive.snippets import HIGHLIGHT
 
 #: The database key under which metadata.json describes the archive; replaced by the real name.
 METADATA_DATABASE = "newsarchive"

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from newsarchive import stemindex
+from newsarchive.clock import local_day
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
@@ -52,7 +53,8 @@ CREATE TABLE IF NOT EXISTS articles (
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    story_id INTEGER
+    story_id INTEGER,
+    published_day TEXT  -- the Kazakhstan calendar day of published_utc: datasette's date facet
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
 CREATE INDEX IF NOT EXISTS articles_site_published ON articles(site, published_utc);
@@ -275,7 +277,11 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
 
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
     """The stemmed index becomes contentless, keyed by publication day and article id, with
-    the ascii tokenizer (article_stems goes); stem_terms and archive_meta are added."""
+    the ascii tokenizer (article_stems goes); stem_terms and archive_meta are added; articles
+    get published_day."""
+    db.execute("ALTER TABLE articles ADD COLUMN published_day TEXT")
+    db.conn.create_function("na_local_day", 1, local_day, deterministic=True)
+    db.execute("UPDATE articles SET published_day = na_local_day(published_utc)")
     db.execute("DROP TABLE IF EXISTS article_stems_vocab")
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "article_stems_{suffix}"')

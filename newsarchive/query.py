@@ -17,10 +17,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from newsarchive import defaults
+from newsarchive.clock import local_date
 from newsarchive.querylang import (
-    MAX_EXPANSION, Query, QueryError, compile_excluded_fts, compile_fts, matches, parse, term_positions,
+    MAX_EXPANSION, Query, QueryError, compile_excluded_fts, compile_fts, matches, parse,
 )
 from newsarchive.regions import normalise_region
+from newsarchive.snippets import snippet
 from newsarchive.stemindex import ID_MASK, article_id_sql, key_range
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
@@ -34,14 +36,8 @@ RANK_WEIGHTS = (10.0, 4.0, 1.0)
 RANK_WINDOW = 5_000
 #: The article id of the stemmed index's current row.
 FTS_ARTICLE_ID = article_id_sql("article_stems_fts.rowid")
-#: Words of the lead and body a snippet is looked for in.
-SNIPPET_SCAN_WORDS = 300
 #: Results per page unless asked otherwise.
 SEARCH_LIMIT = 20
-#: Words in a snippet.
-SNIPPET_WORDS = 32
-#: How a matched word form is marked in a snippet.
-HIGHLIGHT = ("[", "]")
 SORTS = ("auto", "relevance", "newest", "oldest")
 PERIODS = ("day", "week", "month")
 
@@ -52,7 +48,6 @@ RESULT_COLUMNS = (
 )
 
 _LOCAL = ZoneInfo(defaults.TIMEZONE)
-_WORD_SPAN = re.compile(r"\w+")
 
 
 # --- dates ---
@@ -86,17 +81,11 @@ def parse_bound(value: str | date | datetime | None, *, end: bool = False) -> st
     return moment.astimezone(timezone.utc).isoformat()
 
 
-@lru_cache(maxsize=4096)
-def _local_day(utc_hour: str) -> date:
-    return datetime.fromisoformat(utc_hour + ":00:00+00:00").astimezone(_LOCAL).date()
-
-
 def period_of(published_utc: str | None, by: str) -> str | None:
     """The Kazakhstan-time period label of a UTC timestamp: 2026-01-13, 2026-W03, 2026-01."""
     if not published_utc:
         return None
-    day = _local_day(published_utc[:13])  # offsets are whole hours here: cache by hour
-    return _period_label(day, by)
+    return _period_label(local_date(published_utc), by)
 
 
 def _period_label(day: date, by: str) -> str:
@@ -333,69 +322,6 @@ def search_ids(db, query: str | None = None, *, limit: int | None = SEARCH_LIMIT
     return [row[0] for row in db.execute(sql, params).fetchall()]
 
 
-# --- snippets ---
-
-
-def snippet(query: Query | str | None, title: str | None, lead: str | None, body: str | None,
-            *, size: int = SNIPPET_WORDS, highlight: tuple[str, str] = HIGHLIGHT) -> str:
-    """A window of the lead/body with the most matched words, matched word forms marked."""
-    if isinstance(query, str) or query is None:
-        try:
-            query = parse(query) if query and query.strip() else Query()
-        except QueryError:
-            query = Query()
-    text = "\n".join(t for t in (lead, body) if t) or title or ""
-    terms = query.terms()
-    if not terms:  # nothing to mark: the opening words
-        opening = text.split(maxsplit=size)
-        return " ".join(opening[:size]) + (" …" if len(opening) > size else "")
-    spans = []
-    for match in _WORD_SPAN.finditer(text):
-        spans.append((match.start(), match.end()))
-        if len(spans) >= SNIPPET_SCAN_WORDS:
-            break
-    if not spans:
-        return ""
-    lowered = text.lower().replace("ё", "е")  # fold() word by word, when lengths allow
-    folded_words = [lowered[s:e] if len(lowered) == len(text) else fold(text[s:e]) for s, e in spans]
-    stems = [stem(w) for w in folded_words]
-    hit = [False] * len(spans)
-    for term in terms:
-        for start in term_positions(term, folded_words, stems):
-            for k in range(len(term.words)):
-                hit[start + k] = True
-    first = _best_window(hit, size)
-    last = min(len(spans), first + size)
-    pieces, cursor = [], spans[first][0]
-    for i in range(first, last):
-        s, e = spans[i]
-        pieces.append(text[cursor:s])
-        pieces.append(f"{highlight[0]}{text[s:e]}{highlight[1]}" if hit[i] else text[s:e])
-        cursor = e
-    out = " ".join("".join(pieces).split())
-    if first > 0:
-        out = "… " + out
-    if last < len(spans) or spans[-1][1] < len(text.rstrip(" .")):
-        out += " …"
-    return out
-
-
-def _best_window(hit: list[bool], size: int) -> int:
-    """Start of the `size`-word window with the most hits, a few words before the first."""
-    if not any(hit):
-        return 0
-    best_start, best_count = 0, -1
-    count = sum(hit[:size])
-    for start in range(0, max(1, len(hit) - size + 1)):
-        if start:
-            count += hit[start + size - 1] if start + size - 1 < len(hit) else 0
-            count -= hit[start - 1]
-        if count > best_count:
-            best_start, best_count = start, count
-    first_hit = next(i for i in range(best_start, len(hit)) if hit[i])
-    return max(0, min(best_start, first_hit - 3))
-
-
 # --- tags ---
 
 
@@ -445,7 +371,7 @@ def trend(db, query: str | None = None, tags=(), by: str = "day", since=None, un
     for published_utc, _score in db.execute(sql, params).fetchall():
         if not published_utc:
             continue
-        day = _local_day(published_utc[:13])
+        day = local_date(published_utc)
         days.append(day)
         label = _period_label(day, by)
         counts[label] = counts.get(label, 0) + 1

@@ -18,7 +18,11 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from newsarchive.cli import cli
+from newsarchive.archive import store_article
 from newsarchive.datasette_plugin import metadata_for
+from newsarchive.db import open_db
+from newsarchive.model import Article
+from newsarchive.normalise import normalise_article
 from newsarchive.query import search, tags, trend
 from test_search import build_archive
 
@@ -116,9 +120,23 @@ def test_metadata_facets(archive):
     path, _, _ = archive
     data = get_json(path, "/news/articles.json")
     facets = data["facet_results"]
-    assert {"site", "tags", "published_utc"} <= set(facets)
+    assert {"site", "tags", "published_day"} <= set(facets)
     tags = {item["value"]: item["count"] for item in facets["tags"]["results"]}
     assert tags["Новый год"] == 2
+
+
+def test_date_facet_counts_kazakhstan_days_as_trend_does(tmp_path):
+    path = tmp_path / "news.db"
+    db = open_db(path)
+    for number, published in ((1, "2026-01-09T02:00:00+05:00"), (2, "2026-01-09T20:00:00+05:00"),
+                              (3, "2026-01-10T04:30:00+05:00")):  # the first and third: the day before in UTC
+        store_article(db, normalise_article(Article(
+            url=f"https://kt.kz/rus/a/{number}.html", site="kt.kz", title=f"Паводок {number}",
+            body="Паводок в области: уровень воды растёт. " * 3, published_at=published, language="ru")))
+    facet = get_json(path, "/news/articles.json")["facet_results"]["published_day"]["results"]
+    browser = {item["value"]: item["count"] for item in facet}
+    assert browser == {day: count for day, count in trend(db, "паводок", by="day") if count}
+    assert browser == {"2026-01-09": 2, "2026-01-10": 1}
 
 
 # --- the real server, in a real browser ---

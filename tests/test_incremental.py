@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import json
 import sqlite3
 import time
 from datetime import datetime, timedelta

@@ -21,6 +21,8 @@ def test_version_2_archive_is_migrated(tmp_path):
             for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles")}
     assert {key for (key,) in db.execute("SELECT rowid FROM article_stems_fts")} == keys
     assert not db["article_stems"].exists()
+    assert dict(db.execute("SELECT url, published_day FROM articles").fetchall())["https://kt.kz/rus/a/1.html"] == \
+        "2025-12-30"
     assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)
     for table in ("articles_fts", "article_stems_fts"):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not

@@ -75,7 +75,7 @@ def _marked(snippet: str):
     """A snippet with its [matched] words in bold."""
     from rich.text import Text
 
-    from newsarchive.query import HIGHLIGHT
+    from newsarchive.snippets import HIGHLIGHT
 
     text, rest = Text(), snippet
     while HIGHLIGHT[0] in rest and HIGHLIGHT[1] in rest.split(HIGHLIGHT[0], 1)[1]:
