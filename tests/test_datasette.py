@@ -132,7 +132,8 @@ def test_date_facet_counts_kazakhstan_days_as_trend_does(tmp_path):
                               (3, "2026-01-10T04:30:00+05:00")):  # the first and third: the day before in UTC
         store_article(db, normalise_article(Article(
             url=f"https://kt.kz/rus/a/{number}.html", site="kt.kz", title=f"Паводок {number}",
-            body="Паводок в области: уровень воды растёт. " * 3, published_at=published, language="ru")))
+            body=f"Паводок в области, сводка {number}: уровень воды растёт. " * 3, published_at=published,
+            language="ru")))
     facet = get_json(path, "/news/articles.json")["facet_results"]["published_day"]["results"]
     browser = {item["value"]: item["count"] for item in facet}
     assert browser == {day: count for day, count in trend(db, "паводок", by="day") if count}
