@@ -59,7 +59,8 @@ _FTS_SHADOWS = ("data", "idx", "docsize")
 class BulkResult:
     inserted: int = 0
     through_store: int = 0  # already archived URL or text: handled by store_article
-    #: Wall seconds per phase of a fresh build (hand-over, helpers, index copy, …), for benchmarks.
+    #: Wall seconds per phase of a fresh build (hand-over, helpers, index copy, …) and the CPU
+    #: seconds of each process, for benchmarks.
     seconds: dict[str, float] = field(default_factory=dict)
     _last: float = field(default_factory=time.perf_counter, repr=False, compare=False)
 
@@ -260,7 +261,7 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
         if kind == "stem":
             side.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(f, 'row')")
             outbox.put([term for (term,) in side.execute("SELECT term FROM terms")])
-        outbox.put(("done", count))
+        outbox.put(("done", count, time.process_time()))
     except BaseException as error:
         outbox.put(("error", repr(error)))
         raise
@@ -283,6 +284,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
     conn = connect(path)
     conn.execute(f"PRAGMA cache_size = -{FRESH_CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
+    cpu_at_start = time.process_time()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived rows; nothing cyclic
     known_articles: list[Article] = []
@@ -326,8 +328,9 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                     terms = _receive(outboxes[kind], helpers[kind])
                     conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
                 message = _receive(outboxes[kind], helpers[kind])
-                if message != ("done", result.inserted):
+                if message[:2] != ("done", result.inserted):
                     raise RuntimeError(f"the {kind} index helper indexed {message}, not {result.inserted} articles")
+                result.seconds[f"cpu of the {kind} index helper"] = message[2]
                 helpers[kind].join()
                 result.lap(f"waiting for the {kind} index")
                 _copy_index(conn, scratch / f"{kind}.db", table)
@@ -342,6 +345,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             raise
         conn.execute("COMMIT")
         result.lap("commit")
+        result.seconds["cpu of this process"] = time.process_time() - cpu_at_start
     finally:
         for helper in started:
             if helper.is_alive():

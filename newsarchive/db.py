@@ -29,32 +29,35 @@ STEMS_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_fts USING fts5(ti
 STEMS_VOCAB = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_vocab "
                "USING fts5vocab(article_stems_fts, 'row')")
 SCHEMA = """
+-- Small columns first, the text last: a row longer than a page continues in overflow pages, and
+-- SQLite reads a column by walking the record up to it, so filters, sorts and index builds on
+-- dates, sites and hashes never read the text.
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
-    canonical_url TEXT NOT NULL UNIQUE,
-    url TEXT NOT NULL,
     site TEXT NOT NULL,
-    title TEXT NOT NULL,
-    lead TEXT,
-    body TEXT NOT NULL,
-    published_at TEXT,
     published_utc TEXT,
+    published_day TEXT,  -- the Kazakhstan calendar day of published_utc: datasette's date facet
+    published_at TEXT,
     modified_at TEXT,
-    author TEXT,
-    section TEXT,
-    tags TEXT NOT NULL DEFAULT '[]',
-    images TEXT NOT NULL DEFAULT '[]',
-    credited_source TEXT,
-    credited_via TEXT,
     language TEXT,
     region TEXT,
     story_region TEXT,
-    fetched_at TEXT,
+    story_id INTEGER,
+    content_hash TEXT NOT NULL,
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    story_id INTEGER,
-    published_day TEXT  -- the Kazakhstan calendar day of published_utc: datasette's date facet
+    fetched_at TEXT,
+    canonical_url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    author TEXT,
+    section TEXT,
+    credited_source TEXT,
+    credited_via TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    images TEXT NOT NULL DEFAULT '[]',
+    title TEXT NOT NULL,
+    lead TEXT,
+    body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
 CREATE INDEX IF NOT EXISTS articles_site_published ON articles(site, published_utc);
@@ -236,18 +239,35 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"this archive has schema version {version}, newer than this newsarchive "
                            f"({SCHEMA_VERSION}): upgrade newsarchive")
+    if version:
+        _migrate(db, version)
+        return
     with transaction(db):  # executescript() would commit on its own; run statement by statement
-        if version:
+        for statement in _statements(SCHEMA):
+            db.execute(statement)
+        create_fts(db, "articles", RAW_FTS_COLUMNS)
+        db.execute(STEMS_FTS)
+        db.execute(STEMS_VOCAB)
+        stemindex.rebuild(db.conn)  # records the stemmer
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _migrate(db: sqlite_utils.Database, version: int) -> None:
+    """Bring an archive of an older schema version up to SCHEMA_VERSION in one transaction.
+
+    Foreign keys are off meanwhile (a step may rebuild a table, and dropping the old one must
+    not cascade to its children); SQLite only switches them outside a transaction."""
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(db):
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](db)
-        else:
-            for statement in _statements(SCHEMA):
-                db.execute(statement)
-            create_fts(db, "articles", RAW_FTS_COLUMNS)
-            db.execute(STEMS_FTS)
-            db.execute(STEMS_VOCAB)
-            stemindex.rebuild(db.conn)  # records the stemmer
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            problems = db.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"migration left rows without their parent: {problems[:5]}")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def create_fts(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
@@ -256,11 +276,17 @@ def create_fts(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) 
     and with an update trigger that re-indexes a row only when its text changes, not on every
     last_seen or story_id (which would grow the index on each crawl)."""
     listed = ", ".join(f'"{c}"' for c in columns)
+    db.execute(f"CREATE VIRTUAL TABLE \"{table}_fts\" USING FTS5 (\n    {listed},\n    tokenize='{RAW_FTS_TOKENIZE}',\n"
+               f'    content="{table}"\n)')
+    create_fts_triggers(db, table, columns)
+
+
+def create_fts_triggers(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
+    """The insert, delete and text-update triggers that keep `table`_fts in step with `table`."""
+    listed = ", ".join(f'"{c}"' for c in columns)
     old = ", ".join(f'old."{c}"' for c in columns)
     new = ", ".join(f'new."{c}"' for c in columns)
     fts = f'"{table}_fts"'
-    db.execute(f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {listed},\n    tokenize='{RAW_FTS_TOKENIZE}',\n"
-               f'    content="{table}"\n)')
     for name, event, body in (
         ("ai", "INSERT", f"INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
         ("ad", "DELETE", f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});"),
@@ -275,13 +301,29 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
     db.execute(STEMS_VOCAB)
 
 
+def _rebuild_articles(db: sqlite_utils.Database) -> None:
+    """articles in SCHEMA's column order, with published_day (foreign keys are off: see
+    ensure_schema); ids are kept, so the raw index over it stays valid."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()]
+    create = SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS articles ("):]
+    create = create[:create.index(");") + 2].replace("IF NOT EXISTS articles (", "articles_rebuilt (")
+    db.execute(create)
+    listed = ", ".join(columns)
+    db.execute(f"INSERT INTO articles_rebuilt ({listed}) SELECT {listed} FROM articles")
+    db.conn.create_function("na_local_day", 1, local_day, deterministic=True)
+    db.execute("UPDATE articles_rebuilt SET published_day = na_local_day(published_utc)")
+    db.execute("DROP TABLE articles")  # with its indexes and triggers; made again below
+    db.execute("ALTER TABLE articles_rebuilt RENAME TO articles")
+    for statement in _statements(SCHEMA):
+        db.execute(statement)
+    create_fts_triggers(db, "articles", RAW_FTS_COLUMNS)
+
+
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
     """The stemmed index becomes contentless, keyed by publication day and article id, with
     the ascii tokenizer (article_stems goes); stem_terms and archive_meta are added; articles
-    get published_day."""
-    db.execute("ALTER TABLE articles ADD COLUMN published_day TEXT")
-    db.conn.create_function("na_local_day", 1, local_day, deterministic=True)
-    db.execute("UPDATE articles SET published_day = na_local_day(published_utc)")
+    get published_day and their small columns first."""
+    _rebuild_articles(db)
     db.execute("DROP TABLE IF EXISTS article_stems_vocab")
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "article_stems_{suffix}"')

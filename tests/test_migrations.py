@@ -1,10 +1,14 @@
 """An archive written by an earlier newsarchive opens, migrated, with its search intact."""
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 from conftest import stemmed_index
+from newsarchive.archive import store_article
 from newsarchive.db import SCHEMA_VERSION, open_db
+from newsarchive.model import Article
+from newsarchive.normalise import normalise_article
 from newsarchive.query import search
 from newsarchive.stemindex import STEMMER, stem_key
 
@@ -14,8 +18,20 @@ V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by sche
 def test_version_2_archive_is_migrated(tmp_path):
     path = tmp_path / "archive.db"
     shutil.copy(V2_ARCHIVE, path)
+    children = ("article_tags", "article_urls", "pages", "story_signatures", "story_bands", "versions")
+    with sqlite3.connect(path) as old:
+        counts = {table: old.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in children}
+        rows = {row[0]: row for row in old.execute("SELECT id, url, title, body, tags, published_utc, story_id FROM articles")}
     db = open_db(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in children} == counts
+    assert counts["article_tags"] == 5 and counts["article_urls"] == 4
+    assert {row[0]: row for row in db.execute(
+        "SELECT id, url, title, body, tags, published_utc, story_id FROM articles")} == rows
+    columns = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
+    assert columns[:3] == ["id", "site", "published_utc"] and columns[-3:] == ["title", "lead", "body"]
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert [r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'ёлку'")] == [2]
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
     keys = {stem_key(published_utc, article_id)
             for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles")}
@@ -33,6 +49,14 @@ def test_version_2_archive_is_migrated(tmp_path):
         "https://ustinka.kz/news/4.html"]
     assert search(db, "школа", since="2024-03-01") == []
     assert [r["url"] for r in search(db, "кодекс", tags=["мрп"])] == ["https://time.kz/news/3.html"]
+    changed = Article(url="https://kt.kz/rus/a/1.html", site="kt.kz", title="Пенсии проиндексируют с января",
+                      body="Пенсии проиндексируют на 8 процентов, перерасчёт проведут автоматически.",
+                      published_at="2025-12-30T09:15:00+05:00", tags=["Пенсия 2026"], language="ru")
+    assert store_article(db, normalise_article(changed)).status == "updated"
+    assert [r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'перерасчёт'")] == [1]
+    assert [r["id"] for r in search(db, "перерасчет")] == [1]
+    for table in ("articles_fts", "article_stems_fts"):
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
     db.conn.close()
     assert open_db(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # idempotent
 
