@@ -28,10 +28,12 @@ from __future__ import annotations
 import gc
 import gzip
 import multiprocessing
+import pickle
 import shutil
 import sqlite3
 import tempfile
 import time
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -113,6 +115,10 @@ def _known(db, batch: list[Article]) -> set[int]:
     return known
 
 
+#: canonicalize_url of a URL as fetched, remembered across the two uses per article of a batch.
+_fetched_url = lru_cache(maxsize=4 * BATCH_SIZE)(canonicalize_url)
+
+
 class _Seen:
     """The URLs and content hashes of a fresh build so far, in memory: the same answers as
     `_known` reading the archive (which had no articles when the build began)."""
@@ -124,7 +130,7 @@ class _Seen:
     def known(self, batch: list[Article]) -> set[int]:
         known = set()
         for i, article in enumerate(batch):
-            urls = {article.canonical_url, canonicalize_url(article.url)}
+            urls = {article.canonical_url, _fetched_url(article.url)}
             if self.urls.intersection(urls) or article.content_hash in self.hashes:
                 known.add(i)
                 continue
@@ -134,11 +140,12 @@ class _Seen:
 
 
 def _secondary_indexes(conn) -> list[tuple[str, str]]:
-    """(name, sql) of the explicit indexes on the tables a fresh build fills: dropped while it
-    loads, created again (one sort each, not a million random inserts) before the commit."""
+    """(name, sql) of the explicit indexes on the narrow tables a fresh build fills: dropped
+    while it loads, created again (one sort each, not millions of random inserts) before the
+    commit. The indexes on articles stay: building one reads the whole table, text and all."""
     return conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('articles', 'article_tags', 'article_urls')").fetchall()
+        "AND tbl_name IN ('article_tags', 'article_urls')").fetchall()
 
 
 def _base_rows(fresh: list[Article], next_id: int, now: str):
@@ -150,7 +157,7 @@ def _base_rows(fresh: list[Article], next_id: int, now: str):
         row = _row(article)
         article_rows.append((article_id, *(row[c] for c in ARTICLE_COLUMNS), now, now))
         url_rows.append((article.canonical_url, article_id, "canonical"))
-        fetched = canonicalize_url(article.url)
+        fetched = _fetched_url(article.url)
         if fetched != article.canonical_url:
             url_rows.append((fetched, article_id, "alias"))
         tag_rows.extend((article_id, tag, fold_tag(tag), row["published_utc"]) for tag in article.tags)
@@ -173,8 +180,10 @@ def _write_base(conn, article_rows, url_rows, tag_rows, page_rows) -> None:
 
 
 def _stem_rows(texts) -> list[tuple]:
-    """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts."""
-    return [(key, *stem_fields(title, lead, body)) for _id, key, title, lead, body in texts]
+    """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts, in
+    key order: FTS5 writes its pending terms out whenever a rowid is not above the last one,
+    so rows out of order would each become a segment of their own."""
+    return sorted((key, *stem_fields(title, lead, body)) for _id, key, title, lead, body in texts)
 
 
 def _raw_rows(texts) -> list[tuple]:
@@ -250,7 +259,8 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     placeholders = ", ".join("?" * (len(RAW_FTS_COLUMNS) + 1))
     count = 0
     try:
-        while (texts := inbox.get()) is not None:
+        while (payload := inbox.get()) is not None:
+            texts = pickle.loads(payload)
             if kind == "stem":
                 side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", _stem_rows(texts))
             else:
@@ -316,8 +326,9 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                     continue
                 article_rows, url_rows, tag_rows, page_rows, texts = _base_rows(fresh, next_id, now)
                 next_id += len(fresh)
+                payload = pickle.dumps(texts, pickle.HIGHEST_PROTOCOL)  # once for both helpers
                 for kind in ("raw", "stem"):
-                    inboxes[kind].put(texts)
+                    inboxes[kind].put(payload)
                 _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
                 result.inserted += len(fresh)
             for kind in ("raw", "stem"):

@@ -117,17 +117,27 @@ def stored_stemmer(conn) -> str | None:
     return row[0] if row else None
 
 
+#: Articles re-indexed per read of their text.
+REBUILD_CHUNK = 2_000
+
+
 def rebuild(conn) -> int:
-    """Index every article again from its stored text (in the caller's transaction); the count."""
+    """Index every article again from its stored text (in the caller's transaction), in key
+    order (FTS5 writes its pending terms out whenever a rowid is not above the last); the count."""
     conn.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
     conn.execute("DELETE FROM stem_terms")
-    count = 0
-    rows = conn.cursor().execute("SELECT id, published_utc, title, lead, body FROM articles ORDER BY id")
-    for article_id, published_utc, title, lead, body in rows:
-        index_article(conn, article_id, published_utc, title, lead, body)
-        count += 1
+    keyed = sorted((stem_key(published_utc, article_id), article_id)
+                   for article_id, published_utc in conn.execute("SELECT id, published_utc FROM articles"))
+    for start in range(0, len(keyed), REBUILD_CHUNK):
+        chunk = keyed[start:start + REBUILD_CHUNK]
+        ids = [article_id for _, article_id in chunk]
+        texts = {row[0]: row[1:] for row in conn.execute(
+            f"SELECT id, title, lead, body FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        rows = [(key, *stem_fields(*texts[article_id])) for key, article_id in chunk]
+        conn.executemany(f"INSERT INTO {TABLE} (rowid, title, lead, body) VALUES (?, ?, ?, ?)", rows)
+        add_stem_terms(conn, (text for row in rows for text in row[1:]))
     conn.execute("INSERT OR REPLACE INTO archive_meta (name, value) VALUES ('stemmer', ?)", (STEMMER,))
-    return count
+    return len(keyed)
 
 
 def check_stemmer(conn) -> bool:
