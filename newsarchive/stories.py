@@ -59,9 +59,16 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 def assign_story(db, article_id: int, text: str, created_at: str) -> int:
     """Put the article into the story of every earlier article it is similar to, merging those
     stories when it bridges several: stories are the connected groups of similar articles, the same
-    whatever order the articles arrived in. Runs inside the caller's transaction; returns the story id."""
+    whatever order the articles arrived in. An article assigned again (its text changed) first
+    leaves its story, and what is left of that story is grouped again: it may have held the
+    story together. Runs inside the caller's transaction; returns the story id."""
+    (previous,) = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+    if previous is not None:
+        db.execute("UPDATE articles SET story_id = NULL WHERE id = ?", [article_id])
     sig = signature(text)
     linked: set[int] = set()
+    db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
+    db.execute("DELETE FROM story_signatures WHERE article_id = ?", [article_id])
     if sig is not None:
         keys = band_keys(sig)
         placeholders = ",".join("?" * len(keys))
@@ -74,18 +81,11 @@ def assign_story(db, article_id: int, text: str, created_at: str) -> int:
         ).fetchall()
         linked = {story for _, blob, story in candidates
                   if story is not None and similarity(sig, np.frombuffer(blob, dtype=np.uint64)) >= THRESHOLD}
-        db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
-        db.execute(
-            "INSERT OR REPLACE INTO story_signatures (article_id, signature) VALUES (?, ?)",
-            [article_id, sig.tobytes()],
-        )
+        db.execute("INSERT INTO story_signatures (article_id, signature) VALUES (?, ?)", [article_id, sig.tobytes()])
         db.conn.executemany(
             "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
             [(key, article_id) for key in keys],
         )
-    (current,) = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
-    if current is not None:
-        linked.add(current)
     if not linked:
         story_id = db.execute(
             "INSERT INTO stories (first_article_id, created_at) VALUES (?, ?)", [article_id, created_at]
@@ -98,4 +98,45 @@ def assign_story(db, article_id: int, text: str, created_at: str) -> int:
             db.execute(f"UPDATE articles SET story_id = ? WHERE story_id IN ({placeholders})", [story_id, *merged])
             db.execute(f"DELETE FROM stories WHERE id IN ({placeholders})", merged)
     db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
+    if previous is not None:  # even if it is the same story: the article may have bridged two parts of it
+        regroup_story(db, previous, created_at)
     return story_id
+
+
+def regroup_story(db, story_id: int, created_at: str) -> None:
+    """Split a story into its connected groups (pairs that share a band and pass THRESHOLD, as
+    assign_story links them): the group holding the story's oldest article keeps the id, each
+    other group gets a story of its own. A story left with no article is deleted."""
+    members = db.execute(
+        """SELECT a.id, s.signature FROM articles a LEFT JOIN story_signatures s ON s.article_id = a.id
+           WHERE a.story_id = ? ORDER BY a.id""", [story_id]).fetchall()
+    if not members:
+        db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+        return
+    sigs = {article: (np.frombuffer(blob, dtype=np.uint64) if blob is not None else None) for article, blob in members}
+    bands = {article: set(band_keys(sig)) for article, sig in sigs.items() if sig is not None}
+    group = {article: article for article in sigs}
+
+    def root(article: int) -> int:
+        while group[article] != article:
+            group[article] = group[group[article]]
+            article = group[article]
+        return article
+
+    ids = list(sigs)
+    for i, first in enumerate(ids):
+        for second in ids[i + 1:]:
+            if (first in bands and second in bands and bands[first] & bands[second]
+                    and similarity(sigs[first], sigs[second]) >= THRESHOLD):
+                group[root(second)] = root(first)
+    components: dict[int, list[int]] = {}
+    for article in ids:
+        components.setdefault(root(article), []).append(article)
+    for number, component in enumerate(sorted(components.values())):
+        if number == 0:  # the oldest article's group keeps the story
+            db.execute("UPDATE stories SET first_article_id = ? WHERE id = ?", [component[0], story_id])
+            continue
+        new_id = db.execute("INSERT INTO stories (first_article_id, created_at) VALUES (?, ?)",
+                            [component[0], created_at]).lastrowid
+        placeholders = ",".join("?" * len(component))
+        db.execute(f"UPDATE articles SET story_id = ? WHERE id IN ({placeholders})", [new_id, *component])

@@ -171,3 +171,35 @@ def test_bookkeeping_updates_do_not_touch_the_full_text_index(db):
     assert fts_writes() == before
     hits = db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'пенсионеров'").fetchall()
     assert hits == [(stored.article_id,)]
+
+
+def test_a_changed_article_leaves_its_story_and_the_rest_is_regrouped(tmp_path):
+    """A bridged B and C; when A's text changes to something else, B and C fall apart, and A
+    is a story of its own."""
+    base = [f"Предложение номер {i} о пенсиях в Усть-Каменогорске и области." for i in range(40)]
+    texts = {
+        "a": " ".join(base),
+        "b": " ".join(base[:30] + [f"Другая фраза {i} про Риддер и погоду." for i in range(10)]),
+        "c": " ".join([f"Третья строка {i} про Семей и дороги." for i in range(10)] + base[10:]),
+    }
+    db = open_db(tmp_path / "stories.db")
+    for key in "abc":
+        store_article(db, make(f"https://x.kz/news/{key}-1.html", title=key, body=texts[key]))
+
+    def stories():
+        rows = db.execute("SELECT url, story_id FROM articles").fetchall()
+        return {url[-8]: story for url, story in rows}
+
+    assert len(set(stories().values())) == 1
+    other = " ".join(f"Совсем другой текст {i} о футболе и стадионах Алматы." for i in range(40))
+    assert store_article(db, make("https://x.kz/news/a-1.html", title="a", body=other)).status == "updated"
+    after = stories()
+    assert len({after["a"], after["b"], after["c"]}) == 3
+    kept = {story for (story,) in db.execute("SELECT id FROM stories")}
+    assert kept == set(after.values())  # no story is left without articles
+    firsts = dict(db.execute("SELECT id, first_article_id FROM stories").fetchall())
+    for key, story in after.items():
+        members = [r[0] for r in db.execute("SELECT id FROM articles WHERE story_id = ?", [story])]
+        assert firsts[story] == min(members), key
+    store_article(db, make("https://x.kz/news/a-1.html", title="a", body=texts["a"]))  # the bridge is back
+    assert len(set(stories().values())) == 1
