@@ -50,6 +50,8 @@ from newsarchive.urls import canonicalize_url
 BATCH_SIZE = 5_000
 #: FTS5 pending-terms memory of the helpers' scratch indexes (bytes): fewer, larger segments.
 FTS_HASHSIZE = 64 << 20
+#: Segments of one level the helpers' indexes let pile up before merging them (FTS5 allows 2,000).
+FTS_CRISIS_MERGE = 64
 #: Page cache of the fresh build's connection (KiB).
 FRESH_CACHE_KIB = 512 * 1024
 #: The raw index's table (over articles) and the stemmed one's (contentless).
@@ -255,6 +257,10 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     tokenize = "ascii" if kind == "stem" else RAW_FTS_TOKENIZE
     side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{tokenize}')")
     side.execute(f"INSERT INTO f(f, rank) VALUES('hashsize', {FTS_HASHSIZE})")
+    # No merging while loading (the 'optimize' at the end merges once); only a level of
+    # FTS_CRISIS_MERGE segments is merged on the way, which bounds the segment count.
+    side.execute("INSERT INTO f(f, rank) VALUES('automerge', 0)")
+    side.execute(f"INSERT INTO f(f, rank) VALUES('crisismerge', {FTS_CRISIS_MERGE})")
     side.execute("BEGIN")
     placeholders = ", ".join("?" * (len(RAW_FTS_COLUMNS) + 1))
     count = 0
