@@ -33,14 +33,14 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
-from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, connect, transaction
+from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, STEMS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
 from newsarchive.stemindex import add_stem_terms, stem_fields, stem_key
 from newsarchive.textnorm import fold_tag
@@ -254,7 +254,7 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     side.execute("PRAGMA synchronous = OFF")
     side.execute("PRAGMA cache_size = -262144")
     columns = ", ".join(RAW_FTS_COLUMNS)  # the stemmed index has the same columns
-    tokenize = "ascii" if kind == "stem" else RAW_FTS_TOKENIZE
+    tokenize = STEMS_TOKENIZE if kind == "stem" else RAW_FTS_TOKENIZE
     side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{tokenize}')")
     side.execute(f"INSERT INTO f(f, rank) VALUES('hashsize', {FTS_HASHSIZE})")
     # No merging while loading (the 'optimize' at the end merges once); only a level of

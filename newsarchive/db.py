@@ -23,8 +23,9 @@ SCHEMA_VERSION = 3
 #: The stemmed index: contentless, rows keyed by publication day and article id, written by
 #: newsarchive.stemindex. Stemmed text is folded words joined by spaces, which FTS5's ascii
 #: tokenizer splits as unicode61 would, at a third of the cost.
+STEMS_TOKENIZE = "ascii"
 STEMS_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_fts USING fts5(title, lead, body, "
-             "content='', tokenize='ascii')")
+             f"content='', tokenize='{STEMS_TOKENIZE}')")
 #: The stemmed index's terms (fts5vocab, 'row': term, doc, cnt), for browsing in datasette.
 STEMS_VOCAB = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_vocab "
                "USING fts5vocab(article_stems_fts, 'row')")

@@ -32,7 +32,7 @@ __all__ = ["search", "tags", "stats", "trend", "QueryError", "register_functions
 RANK_WEIGHTS = (10.0, 4.0, 1.0)
 #: A text query without filters ranks (bm25) only its RANK_WINDOW most recently published
 #: matches: exact for rarer words, and bounded work (recent news first) for words in a large
-#: part of the archive. The stemmed index is in publication order (newsarchive.stemkey).
+#: part of the archive. The stemmed index is in publication order (newsarchive.stemindex).
 RANK_WINDOW = 5_000
 #: The article id of the stemmed index's current row.
 FTS_ARTICLE_ID = article_id_sql("article_stems_fts.rowid")
