@@ -169,9 +169,9 @@ def date_ok(truth: str, pred) -> bool:
     """The same publication day, read in the truth's own frame. A truth with a time and an
     offset is compared as a Kazakhstan day (both sides converted). A truth given as a bare
     day is a UTC day: that is the ground truth's convention (on the ru set every bare-day
-    truth is the UTC day of the time the page states, including the two pages where the
-    UTC, the page's and the Kazakhstan day differ: ru010 and ru013). A prediction that is
-    itself a bare day is compared as written."""
+    truth is the UTC day of the time the page states, including the pages where the UTC, the
+    page's own and the Kazakhstan day differ). A prediction that is itself a bare day is
+    compared as written."""
     wanted, got = _moment(truth), _moment(pred)
     if got is None or wanted is None:
         return False
