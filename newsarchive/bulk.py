@@ -340,7 +340,9 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             for kind in ("raw", "stem"):
                 inboxes[kind].put(None)
             result.lap("hand-over")
-            for kind, table in (("raw", RAW_FTS), ("stem", STEM_FTS)):
+            # The stemmer finishes first (the raw index's last merge is the longer): its index
+            # is copied, and the tag and URL indexes built, while the raw one is still merging.
+            for kind, table in (("stem", STEM_FTS), ("raw", RAW_FTS)):
                 if kind == "stem":
                     terms = _receive(outboxes[kind], helpers[kind])
                     conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
@@ -352,9 +354,10 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                 result.lap(f"waiting for the {kind} index")
                 _copy_index(conn, scratch / f"{kind}.db", table)
                 result.lap(f"copying the {kind} index")
-            for _name, sql in indexes:
-                conn.execute(sql)
-            result.lap("secondary indexes")
+                if kind == "stem":
+                    for _name, sql in indexes:
+                        conn.execute(sql)
+                    result.lap("secondary indexes")
             for _name, sql in triggers:
                 conn.execute(sql)
         except BaseException:
