@@ -274,10 +274,11 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
             count += len(texts)
         side.execute("COMMIT")
         side.execute("INSERT INTO f(f) VALUES('optimize')")  # one segment: faster lookups, a smaller copy
+        terms = None
         if kind == "stem":
             side.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(f, 'row')")
-            outbox.put([term for (term,) in side.execute("SELECT term FROM terms")])
-        outbox.put(("done", count, time.process_time()))
+            terms = [term for (term,) in side.execute("SELECT term FROM terms")]
+        outbox.put(("done", count, time.process_time(), terms))
     except BaseException as error:
         outbox.put(("error", repr(error)))
         raise
@@ -340,23 +341,25 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             for kind in ("raw", "stem"):
                 inboxes[kind].put(None)
             result.lap("hand-over")
-            # The stemmer finishes first (the raw index's last merge is the longer): its index
-            # is copied, and the tag and URL indexes built, while the raw one is still merging.
-            for kind, table in (("stem", STEM_FTS), ("raw", RAW_FTS)):
-                if kind == "stem":
-                    terms = _receive(outboxes[kind], helpers[kind])
-                    conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
-                message = _receive(outboxes[kind], helpers[kind])
+            # Whichever helper finishes first is copied (and the tag and URL indexes built)
+            # while the other still works.
+            tables = {"raw": RAW_FTS, "stem": STEM_FTS}
+            while tables:
+                kind, message = _next_done(outboxes, helpers, tables)
+                table = tables.pop(kind)
                 if message[:2] != ("done", result.inserted):
-                    raise RuntimeError(f"the {kind} index helper indexed {message}, not {result.inserted} articles")
-                result.seconds[f"cpu of the {kind} index helper"] = message[2]
+                    raise RuntimeError(f"the {kind} index helper indexed {message[:2]}, not {result.inserted} articles")
+                _, _, result.seconds[f"cpu of the {kind} index helper"], terms = message
                 helpers[kind].join()
                 result.lap(f"waiting for the {kind} index")
+                if terms is not None:
+                    conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
                 _copy_index(conn, scratch / f"{kind}.db", table)
                 result.lap(f"copying the {kind} index")
-                if kind == "stem":
+                if indexes:  # once, while the other helper (if any) still works
                     for _name, sql in indexes:
                         conn.execute(sql)
+                    indexes = []
                     result.lap("secondary indexes")
             for _name, sql in triggers:
                 conn.execute(sql)
@@ -381,18 +384,19 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
     return result
 
 
-def _receive(outbox, helper):
-    """The helper's next message; its failure as an exception."""
+def _next_done(outboxes, helpers, pending) -> tuple[str, tuple]:
+    """(kind, message) of the first helper among `pending` to report; a failure as an exception."""
     while True:
-        try:
-            message = outbox.get(timeout=5)
-        except Exception:  # queue.Empty: is the helper still there?
-            if not helper.is_alive():
-                raise RuntimeError(f"index helper exited with code {helper.exitcode}") from None
-            continue
-        if isinstance(message, tuple) and message and message[0] == "error":
-            raise RuntimeError(f"index helper failed: {message[1]}")
-        return message
+        for kind in pending:
+            try:
+                message = outboxes[kind].get(timeout=0.1)
+            except Exception:  # queue.Empty: is the helper still there?
+                if not helpers[kind].is_alive() and outboxes[kind].empty():
+                    raise RuntimeError(f"the {kind} index helper exited with code {helpers[kind].exitcode}") from None
+                continue
+            if message and message[0] == "error":
+                raise RuntimeError(f"the {kind} index helper failed: {message[1]}")
+            return kind, message
 
 
 def _copy_index(conn, scratch_file: Path, table: str) -> None:
