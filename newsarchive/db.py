@@ -304,7 +304,7 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
 
 def _rebuild_articles(db: sqlite_utils.Database) -> None:
     """articles in SCHEMA's column order, with published_day (foreign keys are off: see
-    ensure_schema); ids are kept, so the raw index over it stays valid."""
+    _migrate); ids are kept, so the raw index over it stays valid."""
     columns = [row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()]
     create = SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS articles ("):]
     create = create[:create.index(");") + 2].replace("IF NOT EXISTS articles (", "articles_rebuilt (")
