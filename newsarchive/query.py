@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from newsarchive import defaults
 from newsarchive.clock import local_date
+from newsarchive.db import SCHEMA_VERSION
 from newsarchive.querylang import (
     MAX_EXPANSION, Query, QueryError, compile_excluded_fts, compile_fts, matches, parse,
 )
@@ -221,6 +222,16 @@ def _expander(conn):
     return expand
 
 
+def _require_current_schema(conn) -> None:
+    """An archive written by an older newsarchive and not yet upgraded (opened read-only by
+    datasette alone, say) has its stemmed index in another layout: say so instead of answering
+    wrongly."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version < SCHEMA_VERSION:
+        raise QueryError(f"this archive has schema version {version}; open it once with newsarchive "
+                         f"(for example `newsarchive stats --db PATH`) to upgrade it to {SCHEMA_VERSION}")
+
+
 def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a.*", conn=None,
                page: int | None = None) -> tuple[str, dict]:
     """The SQL (without LIMIT) and parameters of a search; `columns` is the select list.
@@ -232,6 +243,8 @@ def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a
     """
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if conn is not None:
+        _require_current_schema(conn)
     expand = _expander(conn) if conn is not None else None
     fts = compile_fts(parsed, expand)
     if sort == "auto":

@@ -4,12 +4,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import stemmed_index
 from newsarchive.archive import store_article
 from newsarchive.db import SCHEMA_VERSION, open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
-from newsarchive.query import search
+from newsarchive.query import QueryError, _ConnectionDb, register_functions, search, search_ids
 from newsarchive.stemindex import STEMMER, stem_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
@@ -72,3 +74,15 @@ def test_an_archive_indexed_by_another_stemmer_is_indexed_again(tmp_path):
     db = open_db(path)
     assert stemmed_index(db.conn) == before and len(before) == 4
     assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)
+
+
+def test_an_archive_not_yet_upgraded_is_refused_not_searched_wrongly(tmp_path):
+    path = tmp_path / "archive.db"
+    shutil.copy(V2_ARCHIVE, path)
+    conn = sqlite3.connect(path)  # as datasette opens it: no migration
+    with pytest.raises(QueryError, match="schema version 2"):
+        search_ids(_ConnectionDb(conn), "школа", since="2024-02-01")
+    register_functions(conn)
+    assert conn.execute("SELECT na_search('школа')").fetchone() == ("[]",)
+    conn.close()
+    assert search_ids(open_db(path), "школа", since="2024-02-01") == [4]  # upgraded on open
