@@ -59,19 +59,36 @@ codecs.register_error(_ERRORS, _blank_non_words)
 _TABLES = [(page, _fold_table(page)) for page in _CODE_PAGES]
 
 
+def as_query(query: Query | str | None) -> Query:
+    """The parsed query; an empty Query for nothing, or for text that does not parse."""
+    if isinstance(query, Query):
+        return query
+    try:
+        return parse(query) if query and query.strip() else Query()
+    except QueryError:
+        return Query()
+
+
+def snippet_text(title: str | None, lead: str | None, body: str | None) -> str:
+    """What a snippet is cut from: the lead and body, else the title."""
+    return "\n".join(t for t in (lead, body) if t) or title or ""
+
+
+def opening(text: str, size: int) -> str:
+    """The first `size` words: the snippet when there is nothing to mark."""
+    words = text.split(maxsplit=size)
+    return " ".join(words[:size]) + (" …" if len(words) > size else "")
+
+
 def snippet(query: Query | str | None, title: str | None, lead: str | None, body: str | None,
             *, size: int = SNIPPET_WORDS, highlight: tuple[str, str] = HIGHLIGHT) -> str:
     """A window of the lead/body with the most matched words, matched word forms marked."""
-    if isinstance(query, str) or query is None:
-        try:
-            query = parse(query) if query and query.strip() else Query()
-        except QueryError:
-            query = Query()
-    text = "\n".join(t for t in (lead, body) if t) or title or ""
-    terms = query.terms()
-    if not terms:  # nothing to mark: the opening words
-        opening = text.split(maxsplit=size)
-        return " ".join(opening[:size]) + (" …" if len(opening) > size else "")
+    if size < 1:
+        raise ValueError(f"a snippet has at least one word, not {size}")
+    text = snippet_text(title, lead, body)
+    terms = as_query(query).terms()
+    if not terms:
+        return opening(text, size)
 
     scan = _scan(text)
     if scan is None:
@@ -80,11 +97,7 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     starts = b" " + hay.translate(_WORD_MASK)  # b" w" where a word starts
     marked = _marked(terms, hay, starts, codec)  # word index → its span in hay
     hits = sorted(marked)
-    if size < 1:
-        n = len(spans) if spans is not None else min(starts.count(b" w"), SNIPPET_SCAN_WORDS)
-        first = _best_window_scan([i in marked for i in range(n)], size) if hits else 0
-    else:
-        first = _best_window(hits, size)
+    first = _best_window(hits, size)
     count = max(0, min(size, SNIPPET_SCAN_WORDS - first))
     if not count:
         last = first
@@ -258,18 +271,4 @@ def _best_window(hits: list[int], size: int) -> int:
             if count > best_count:
                 best_start, best_count = start, count
     first_hit = hits[bisect_left(hits, best_start)]
-    return max(0, min(best_start, first_hit - 3))
-
-
-def _best_window_scan(hit: list[bool], size: int) -> int:
-    """The window start word by word, for sizes below one (whatever they mean)."""
-    best_start, best_count = 0, -1
-    count = sum(hit[:size])
-    for start in range(0, max(1, len(hit) - size + 1)):
-        if start:
-            count += hit[start + size - 1] if start + size - 1 < len(hit) else 0
-            count -= hit[start - 1]
-        if count > best_count:
-            best_start, best_count = start, count
-    first_hit = next(i for i in range(best_start, len(hit)) if hit[i])
     return max(0, min(best_start, first_hit - 3))
