@@ -19,6 +19,7 @@ unstemmed FTS index), and database size per article.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import pickle
@@ -254,6 +255,22 @@ def generate(total: int, folder: str) -> dict:
             "normalise_cpu": sum(n for _, _, n in done), "wall": time.perf_counter() - started}
 
 
+def load_corpus(folder: str | None, total: int) -> dict | None:
+    """A corpus of `total` articles saved in `folder` by an earlier run, if there is one."""
+    manifest = Path(folder or "", "corpus.json")
+    if not folder or not manifest.exists():
+        return None
+    corpus = json.loads(manifest.read_text())
+    if corpus.get("articles") != total or corpus.get("seed") != SEED or not all(map(os.path.exists, corpus["files"])):
+        return None
+    return corpus
+
+
+def save_corpus(folder: str | None, total: int, corpus: dict) -> None:
+    if folder:
+        Path(folder, "corpus.json").write_text(json.dumps({**corpus, "articles": total, "seed": SEED}))
+
+
 def build(path: Path, files: list[str], total: int) -> dict:
     """Import the pickled batches with one bulk_import call (a fresh archive: one transaction,
     the FTS indexes built by its helper processes); timed from the first read to the commit."""
@@ -282,7 +299,8 @@ def build(path: Path, files: list[str], total: int) -> dict:
     checkpoint = time.perf_counter() - t0
     db.conn.close()
     return {"import_seconds": import_seconds, "checkpoint_seconds": checkpoint, "reading_seconds": reading,
-            "inserted": result.inserted, "through_store": result.through_store, "phases": result.seconds}
+            "inserted": result.inserted, "through_store": result.through_store, "phases": result.seconds,
+            "cpu": result.cpu, "journal": result.journal}
 
 
 def store_path_rate(sample: int) -> float:
@@ -326,6 +344,9 @@ def main() -> None:
     parser.add_argument("--baseline-rounds", type=int, default=5, help="naive (LIKE) queries per kind")
     parser.add_argument("--db", help="keep the archive here (default: a temporary file, removed)")
     parser.add_argument("--reuse", action="store_true", help="query an existing --db without rebuilding")
+    parser.add_argument("--corpus", help="keep the generated articles in this folder and use them again "
+                                         "next time (default: generated afresh, removed)")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import (no queries)")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="newsarchive-bench-", dir=os.environ.get("BENCH_TMPDIR"))
@@ -335,27 +356,43 @@ def main() -> None:
     if not args.reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
-        print(f"generating {args.articles:,} articles (all cores, not timed as import) …", flush=True)
-        corpus = generate(args.articles, tmp.name)
+        if args.corpus:
+            Path(args.corpus).mkdir(parents=True, exist_ok=True)
+        corpus = load_corpus(args.corpus, args.articles)
+        if corpus is None:
+            print(f"generating {args.articles:,} articles (all cores, not timed as import) …", flush=True)
+            corpus = generate(args.articles, args.corpus or tmp.name)
+            save_corpus(args.corpus, args.articles, corpus)
+        else:
+            print(f"using the {args.articles:,} articles generated earlier in {args.corpus}")
         print(f"  {corpus['wall']:,.0f} s; per core: generating {args.articles / corpus['generate_cpu']:,.0f}/s, "
               f"normalise_article {args.articles / corpus['normalise_cpu']:,.0f}/s", flush=True)
         print("importing (one bulk_import call) …", flush=True)
         figures = build(path, corpus["files"], args.articles)
-        for file in corpus["files"]:
-            os.unlink(file)
+        if not args.corpus:
+            for file in corpus["files"]:
+                os.unlink(file)
         rate = args.articles / figures["import_seconds"]
         with_checkpoint = args.articles / (figures["import_seconds"] + figures["checkpoint_seconds"])
         baseline_rate = store_path_rate(min(2_000, args.articles))
         print(f"  {figures['import_seconds']:,.0f} s to the commit (reading the pickled batches "
               f"{figures['reading_seconds']:,.0f} s of it), then WAL checkpoint {figures['checkpoint_seconds']:,.0f} s; "
-              f"{figures['through_store']:,} articles went through store_article", flush=True)
-        print("  phases: " + ", ".join(f"{phase} {seconds:,.1f} s" for phase, seconds in figures["phases"].items()),
+              f"{figures['through_store']:,} articles went through store_article; written through a "
+              f"{figures['journal'] or 'transaction per batch'}", flush=True)
+        print("  wall: " + ", ".join(f"{phase} {seconds:,.1f} s" for phase, seconds in figures["phases"].items()),
               flush=True)
+        for process, steps in figures["cpu"].items():
+            print(f"  cpu of {process}: {sum(steps.values()):,.1f} s = "
+                  + ", ".join(f"{step} {seconds:,.1f}" for step, seconds in steps.items()), flush=True)
         rows.append(("import, articles/s (bulk_import)", f"{rate:,.0f}", f"{baseline_rate:,.0f}",
                      f"{rate / baseline_rate:,.1f}x"))
         rows.append(("  the same with the WAL checkpoint", f"{with_checkpoint:,.0f}", "", ""))
         rows.append(("  normalise_article alone, per core", f"{args.articles / corpus['normalise_cpu']:,.0f}", "", ""))
 
+    if args.import_only:
+        for row in [HEADER] + rows:
+            print("  ".join(row))
+        return
     db = open_db(path, create=False)
     (count,) = db.execute("SELECT count(*) FROM articles").fetchone()
     size = sum(os.path.getsize(str(path) + s) for s in ("", "-wal") if os.path.exists(str(path) + s))

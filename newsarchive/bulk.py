@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import gc
 import gzip
+import logging
 import multiprocessing
+import os
 import pickle
+import queue
 import shutil
 import sqlite3
 import tempfile
@@ -42,9 +45,11 @@ from typing import Iterable, Iterator
 from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
 from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, STEMS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
-from newsarchive.stemindex import add_stem_terms, stem_fields, stem_key
+from newsarchive.stemindex import STEMMER, add_stem_terms, stem_fields, stem_key
 from newsarchive.textnorm import fold_tag
 from newsarchive.urls import canonicalize_url
+
+logger = logging.getLogger(__name__)
 
 #: Articles per transaction (an archive with articles) or per hand-over to the helpers (a fresh build).
 BATCH_SIZE = 5_000
@@ -54,6 +59,8 @@ FTS_HASHSIZE = 64 << 20
 FTS_CRISIS_MERGE = 64
 #: Page cache of the fresh build's connection (KiB).
 FRESH_CACHE_KIB = 512 * 1024
+#: How often a waiting helper checks that the importing process is still there (seconds).
+HELPER_POLL_SECONDS = 1.0
 #: The raw index's table (over articles) and the stemmed one's (contentless).
 RAW_FTS, STEM_FTS = "articles_fts", "article_stems_fts"
 _FTS_SHADOWS = ("data", "idx", "docsize")
@@ -63,15 +70,31 @@ _FTS_SHADOWS = ("data", "idx", "docsize")
 class BulkResult:
     inserted: int = 0
     through_store: int = 0  # already archived URL or text: handled by store_article
-    #: Wall seconds per phase of a fresh build (hand-over, helpers, index copy, …) and the CPU
-    #: seconds of each process, for benchmarks.
+    #: Wall seconds per phase of a fresh build (hand-over, helpers, index copy, …), for benchmarks.
     seconds: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds per step of each process of a fresh build ("main", "raw", "stem"), for benchmarks.
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The journal a fresh build wrote through ("rollback journal" when it had the archive alone).
+    journal: str = ""
     _last: float = field(default_factory=time.perf_counter, repr=False, compare=False)
 
     def lap(self, phase: str) -> None:
         """Charge the time since the previous lap (or the start) to `phase`."""
         now = time.perf_counter()
         self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+
+class _CpuSteps(dict):
+    """CPU seconds charged to named steps: step(name) charges the time since the last call."""
+
+    def __init__(self):
+        super().__init__()
+        self._last = time.process_time()
+
+    def step(self, name: str) -> None:
+        now = time.process_time()
+        self[name] = self.get(name, 0.0) + now - self._last
         self._last = now
 
 
@@ -249,6 +272,7 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     scratch file from (id, key, title, lead, body) batches; the stemmer hands back the index's
     distinct terms at the end (for stem_terms)."""
     gc.disable()
+    cpu = _CpuSteps()
     side = sqlite3.connect(path, isolation_level=None)
     side.execute("PRAGMA journal_mode = OFF")
     side.execute("PRAGMA synchronous = OFF")
@@ -265,25 +289,56 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
     placeholders = ", ".join("?" * (len(RAW_FTS_COLUMNS) + 1))
     count = 0
     try:
-        while (payload := inbox.get()) is not None:
+        cpu.step("starting")
+        while (payload := _next_batch(inbox)) is not None:
             texts = pickle.loads(payload)
-            if kind == "stem":
-                side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", _stem_rows(texts))
-            else:
-                side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", _raw_rows(texts))
+            cpu.step("unpickling")
+            rows = _stem_rows(texts) if kind == "stem" else _raw_rows(texts)
+            cpu.step("stemming" if kind == "stem" else "rows")
+            side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", rows)
+            cpu.step("indexing")
             count += len(texts)
         side.execute("COMMIT")
+        cpu.step("indexing")
         side.execute("INSERT INTO f(f) VALUES('optimize')")  # one segment: faster lookups, a smaller copy
+        cpu.step("optimize")
         terms = None
         if kind == "stem":
             side.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(f, 'row')")
             terms = [term for (term,) in side.execute("SELECT term FROM terms")]
-        outbox.put(("done", count, time.process_time(), terms))
+            cpu.step("vocabulary")
+        outbox.put(("done", count, dict(cpu), terms))
     except BaseException as error:
         outbox.put(("error", repr(error)))
         raise
     finally:
         side.close()
+
+
+def _remove_stale_scratch(folder: Path) -> None:
+    """Remove the scratch folders of fresh builds whose process is gone (killed mid-build)."""
+    for stale in folder.glob(".bulk-*-*"):
+        try:
+            pid = int(stale.name.split("-")[1])
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:  # somebody else's live process
+            continue
+
+
+def _next_batch(inbox):
+    """The next hand-over from the importing process; exits when that process is gone (killed:
+    nothing will come, and its transaction is rolled back anyway)."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            return inbox.get(timeout=HELPER_POLL_SECONDS)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise SystemExit("the importing process is gone") from None
 
 
 def _fts_triggers(conn) -> list[tuple[str, str]]:
@@ -296,12 +351,15 @@ def _fts_triggers(conn) -> list[tuple[str, str]]:
 def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int, now: str) -> BulkResult:
     result = BulkResult()
     context = multiprocessing.get_context("forkserver")
-    scratch = Path(tempfile.mkdtemp(prefix=".bulk-", dir=Path(path).parent))
+    _remove_stale_scratch(Path(path).parent)
+    scratch = Path(tempfile.mkdtemp(prefix=f".bulk-{os.getpid()}-", dir=Path(path).parent))
     helpers, inboxes, outboxes, started = {}, {}, {}, []
-    conn = connect(path)
+    out_of_wal = _leave_wal(db)
+    result.journal = "rollback journal" if out_of_wal else "WAL"
+    conn = connect(path, wal=False)
     conn.execute(f"PRAGMA cache_size = -{FRESH_CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
-    cpu_at_start = time.process_time()
+    cpu = result.cpu["main"] = _CpuSteps()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived rows; nothing cyclic
     known_articles: list[Article] = []
@@ -312,7 +370,11 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                                             args=(kind, str(scratch / f"{kind}.db"), inboxes[kind], outboxes[kind]))
             helpers[kind].start()
             started.append(helpers[kind])
-        conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ATTACH DATABASE ? AS ?", (str(scratch / f"{kind}.db"), f"scratch_{kind}"))
+        # BEGIN IMMEDIATE would lock the attached scratch files too, which the helpers are
+        # writing: a deferred transaction whose first statement writes locks the archive alone.
+        conn.execute("BEGIN")
+        conn.execute("INSERT OR REPLACE INTO archive_meta (name, value) VALUES ('stemmer', ?)", (STEMMER,))
         result.lap("start")
         try:
             if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
@@ -325,42 +387,48 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
                 conn.execute(f'DROP INDEX "{name}"')
             seen = _Seen()
             next_id = 1
+            cpu.step("starting")
             for batch in _batches(articles, batch_size):
+                cpu.step("reading the input")
                 known = seen.known(batch)
                 known_articles.extend(batch[i] for i in sorted(known))
                 fresh = [a for i, a in enumerate(batch) if i not in known]
+                cpu.step("finding known articles")
                 if not fresh:
                     continue
                 article_rows, url_rows, tag_rows, page_rows, texts = _base_rows(fresh, next_id, now)
                 next_id += len(fresh)
+                cpu.step("rows")
                 payload = pickle.dumps(texts, pickle.HIGHEST_PROTOCOL)  # once for both helpers
                 for kind in ("raw", "stem"):
                     inboxes[kind].put(payload)
+                cpu.step("handing over")
                 _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
+                cpu.step("writing rows")
                 result.inserted += len(fresh)
             for kind in ("raw", "stem"):
                 inboxes[kind].put(None)
             result.lap("hand-over")
-            # Whichever helper finishes first is copied (and the tag and URL indexes built)
-            # while the other still works.
+            for _name, sql in indexes:  # while the helpers index their last batches
+                conn.execute(sql)
+            result.lap("secondary indexes")
+            cpu.step("secondary indexes")
+            # Whichever helper finishes first is copied while the other still works.
             tables = {"raw": RAW_FTS, "stem": STEM_FTS}
             while tables:
                 kind, message = _next_done(outboxes, helpers, tables)
                 table = tables.pop(kind)
                 if message[:2] != ("done", result.inserted):
                     raise RuntimeError(f"the {kind} index helper indexed {message[:2]}, not {result.inserted} articles")
-                _, _, result.seconds[f"cpu of the {kind} index helper"], terms = message
+                _, _, result.cpu[kind], terms = message
                 helpers[kind].join()
                 result.lap(f"waiting for the {kind} index")
+                cpu.step("waiting")
                 if terms is not None:
                     conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
-                _copy_index(conn, scratch / f"{kind}.db", table)
+                _copy_index(conn, f"scratch_{kind}", table)
                 result.lap(f"copying the {kind} index")
-                if indexes:  # once, while the other helper (if any) still works
-                    for _name, sql in indexes:
-                        conn.execute(sql)
-                    indexes = []
-                    result.lap("secondary indexes")
+                cpu.step("copying indexes")
             for _name, sql in triggers:
                 conn.execute(sql)
         except BaseException:
@@ -368,7 +436,7 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             raise
         conn.execute("COMMIT")
         result.lap("commit")
-        result.seconds["cpu of this process"] = time.process_time() - cpu_at_start
+        cpu.step("commit")
     finally:
         for helper in started:
             if helper.is_alive():
@@ -376,6 +444,8 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             helper.join()
         conn.close()
         shutil.rmtree(scratch, ignore_errors=True)
+        if out_of_wal:
+            _back_to_wal(db)
         if gc_was_enabled:
             gc.enable()
     for article in known_articles:  # already archived (or twice in the input): the one definition
@@ -399,15 +469,40 @@ def _next_done(outboxes, helpers, pending) -> tuple[str, tuple]:
             return kind, message
 
 
-def _copy_index(conn, scratch_file: Path, table: str) -> None:
-    """Replace the (empty) FTS index `table` by the scratch file's index: same FTS5 version,
-    columns and tokenizer, so its data, term index and document sizes are the same rows."""
-    side = sqlite3.connect(str(scratch_file))
+def _copy_index(conn, scratch: str, table: str) -> None:
+    """Replace the (empty) FTS index `table` by the attached scratch database's index: same
+    FTS5 version, columns and tokenizer, so its data, term index and document sizes are the
+    same rows (copied record by record: the tables are alike and the targets empty)."""
+    for shadow in _FTS_SHADOWS:
+        conn.execute(f"DELETE FROM {table}_{shadow}")
+        conn.execute(f"INSERT INTO {table}_{shadow} SELECT * FROM {scratch}.f_{shadow}")
+
+
+def _leave_wal(db) -> bool:
+    """Put the archive in rollback-journal mode for a fresh build, when no other connection
+    has it open; True when it did.
+
+    A fresh build writes into pages the archive never had, which a rollback journal does not
+    copy: every page is written once, where WAL writes it twice (the log, then the
+    checkpoint). A crash still rolls the build back (the journal holds the few pages the
+    empty archive had). While the build runs, readers wait for it instead of seeing the
+    empty archive."""
+    conn = db.conn
+    (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute("PRAGMA busy_timeout = 0")
     try:
-        for shadow in _FTS_SHADOWS:
-            conn.execute(f"DELETE FROM {table}_{shadow}")
-            width = len(side.execute(f"SELECT * FROM f_{shadow} LIMIT 0").description)
-            conn.executemany(f"INSERT INTO {table}_{shadow} VALUES ({', '.join('?' * width)})",
-                             side.execute(f"SELECT * FROM f_{shadow}"))
+        (mode,) = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except sqlite3.OperationalError:  # database is locked: somebody else has it open
+        return False
     finally:
-        side.close()
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    return mode == "delete"
+
+
+def _back_to_wal(db) -> None:
+    try:
+        (mode,) = db.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    except sqlite3.OperationalError as error:
+        mode = str(error)
+    if mode != "wal":  # the next open_db sets WAL again
+        logger.warning("the archive stays in rollback-journal mode after the bulk import: %s", mode)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from newsarchive.archive import store_article
 from newsarchive.bulk import bulk_import
 from newsarchive.db import open_db
@@ -108,3 +112,66 @@ def test_tag_rows_carry_the_articles_publication_time(tmp_path):
     stored.execute("UPDATE articles SET published_utc = '2020-01-01T00:00:00+00:00' WHERE id = ?", [article_id])
     assert {r[0] for r in stored.execute("SELECT published_utc FROM article_tags WHERE article_id = ?",
                                           [article_id])} == {"2020-01-01T00:00:00+00:00"}
+
+
+def test_fresh_build_alone_writes_through_a_rollback_journal_and_returns_to_wal(tmp_path):
+    db = open_db(tmp_path / "bulk.db")
+    result = bulk_import(db, (normalise_article(make_article(k)) for k in ARTICLES), now=NOW)
+    assert result.journal == "rollback journal"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not (tmp_path / "bulk.db-journal").exists()
+    assert "https://kt.kz/news/pensii.html" in [r["url"] for r in search(db, "пенсия")]
+
+
+def test_fresh_build_beside_another_connection_stays_in_wal(tmp_path):
+    db = open_db(tmp_path / "bulk.db")
+    reader = open_db(tmp_path / "bulk.db")  # datasette serving the empty archive, say
+    result = bulk_import(db, (normalise_article(make_article(k)) for k in ARTICLES), now=NOW)
+    assert result.journal == "WAL"
+    found = [r["url"] for r in search(reader, "пенсия")]
+    assert "https://kt.kz/news/pensii.html" in found and found == [r["url"] for r in search(db, "пенсия")]
+
+
+KILLED_BUILD = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from newsarchive import bulk
+from newsarchive.db import open_db
+from newsarchive.model import Article
+from newsarchive.normalise import normalise_article
+
+bulk.FRESH_CACHE_KIB = 64  # pages reach the file long before the commit
+db = open_db({path!r})
+
+def articles():
+    for n in range(2000):
+        if n == 1500:
+            os.kill(os.getpid(), signal.SIGKILL)
+        words = " ".join(f"слово{{(n * 7 + k) % 997}}" for k in range(300))
+        yield normalise_article(Article(url=f"https://kt.kz/news/{{n}}.html", title=f"Новость номер {{n}}",
+                                        lead=None, body=f"Пенсия {{words}}.", site="kt.kz",
+                                        published_at="2026-01-10T10:00:00+05:00", language="ru"))
+
+bulk.bulk_import(db, articles(), batch_size=100, now="2026-01-14T00:00:00+00:00")
+"""
+
+
+def test_killed_fresh_build_rolls_back_to_the_empty_archive(tmp_path):
+    path = tmp_path / "bulk.db"
+    open_db(path).conn.close()
+    empty_size = path.stat().st_size
+    script = KILLED_BUILD.format(tests=str(Path(__file__).parent), path=str(path))
+    # run() returns once the helpers have gone too: they hold its output pipes.
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, done.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".bulk-")]  # left by the killed build
+    assert (tmp_path / "bulk.db-journal").exists() and path.stat().st_size > 10 * empty_size  # a build under way
+    db = open_db(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    for table in ("articles_fts", "article_stems_fts"):
+        db.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
+    bulk_import(db, [normalise_article(make_article("pensii"))], now=NOW)  # a fresh build again
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".bulk-")] == []  # the killed one's scratch is gone
+    assert [r["url"] for r in search(db, "пенсия")] == ["https://kt.kz/news/pensii.html"]
