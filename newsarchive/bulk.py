@@ -175,7 +175,9 @@ def _secondary_indexes(conn) -> list[tuple[str, str]]:
 
 def _base_rows(fresh: list[Article], next_id: int, now: str):
     """Rows of articles, article_urls, article_tags and pages for new articles numbered from next_id,
-    and the (id, stemmed row key, title, lead, body) the FTS indexes and the stemmer take."""
+    and the (id, stemmed row key, title, lead, body) the FTS indexes and the stemmer take, the
+    texts as UTF-8: they cross to the helpers as bytes, and the raw index takes them as they
+    are (SQLite reads a blob handed to FTS5 as text), with no decoding and encoding again."""
     article_rows, url_rows, tag_rows, page_rows, texts = [], [], [], [], []
     for offset, article in enumerate(fresh):
         article_id = next_id + offset
@@ -189,7 +191,8 @@ def _base_rows(fresh: list[Article], next_id: int, now: str):
         if article.raw_html is not None:
             page_rows.append((article_id, article.url, article.fetched_at or now, article.http_encoding,
                               gzip.compress(article.raw_html)))
-        texts.append((article_id, stem_key(row["published_utc"], article_id), article.title, article.lead, article.body))
+        texts.append((article_id, stem_key(row["published_utc"], article_id),
+                      *(None if text is None else text.encode() for text in (article.title, article.lead, article.body))))
     return article_rows, url_rows, tag_rows, page_rows, texts
 
 
@@ -208,7 +211,8 @@ def _stem_rows(texts) -> list[tuple]:
     """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts, in
     key order: FTS5 writes its pending terms out whenever a rowid is not above the last one,
     so rows out of order would each become a segment of their own."""
-    return sorted((key, *stem_fields(title, lead, body)) for _id, key, title, lead, body in texts)
+    return sorted((key, *stem_fields(*(None if text is None else text.decode() for text in (title, lead, body))))
+                  for _id, key, title, lead, body in texts)
 
 
 def _raw_rows(texts) -> list[tuple]:
