@@ -46,7 +46,7 @@ from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
 from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, STEMS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
 from newsarchive.stemindex import STEMMER, add_stem_terms, stem_fields, stem_key
-from newsarchive.textnorm import fold_tag
+from newsarchive.textnorm import fold_tag, stem_text_utf8
 from newsarchive.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -215,6 +215,12 @@ def _stem_rows(texts) -> list[tuple]:
                   for _id, key, title, lead, body in texts)
 
 
+def _stem_rows_utf8(texts) -> list[tuple]:
+    """_stem_rows with the stems as UTF-8 bytes, which FTS5 takes as they are (a helper's rows)."""
+    return sorted((key, *(stem_text_utf8(None if text is None else text.decode()) for text in (title, lead, body)))
+                  for _id, key, title, lead, body in texts)
+
+
 def _raw_rows(texts) -> list[tuple]:
     return [(i, title, lead, body) for i, _key, title, lead, body in texts]
 
@@ -297,7 +303,7 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
         while (payload := _next_batch(inbox)) is not None:
             texts = pickle.loads(payload)
             cpu.step("unpickling")
-            rows = _stem_rows(texts) if kind == "stem" else _raw_rows(texts)
+            rows = _stem_rows_utf8(texts) if kind == "stem" else _raw_rows(texts)
             cpu.step("stemming" if kind == "stem" else "rows")
             side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", rows)
             cpu.step("indexing")

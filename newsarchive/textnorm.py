@@ -93,6 +93,19 @@ class _ByteStemCache(dict):
 _byte_stem_cache = _ByteStemCache()
 
 
+class _ByteStemUtf8Cache(dict):
+    """cp1251 word bytes → stem as UTF-8 bytes."""
+
+    def __missing__(self, word: bytes) -> bytes:
+        if len(self) >= 1_000_000:
+            self.clear()
+        result = self[word] = _byte_stem_cache[word].encode()
+        return result
+
+
+_byte_stem_utf8_cache = _ByteStemUtf8Cache()
+
+
 def stem_text(text: str | None) -> str:
     """`text` as a space-separated run of stems, what the stemmed index holds.
 
@@ -109,3 +122,17 @@ def stem_text(text: str | None) -> str:
     if encoded is not None and not any(bytes((b,)) in encoded for b in _CP1251_UNSAFE):
         return " ".join(map(_byte_stem_cache.__getitem__, encoded.translate(_CP1251_FOLD).split()))
     return " ".join(map(_stem_cache.__getitem__, _WORD.findall(text.casefold().replace("ё", "е"))))
+
+
+def stem_text_utf8(text: str | None) -> bytes:
+    """stem_text(text) as UTF-8 bytes, made without a str in between (for bulk indexing,
+    where SQLite takes the bytes as they are)."""
+    if not text:
+        return b""
+    try:
+        encoded = text.encode("cp1251")
+    except UnicodeEncodeError:
+        encoded = None
+    if encoded is not None and not any(bytes((b,)) in encoded for b in _CP1251_UNSAFE):
+        return b" ".join(map(_byte_stem_utf8_cache.__getitem__, encoded.translate(_CP1251_FOLD).split()))
+    return stem_text(text).encode()
