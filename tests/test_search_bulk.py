@@ -96,6 +96,7 @@ def test_failed_fresh_build_leaves_the_archive_as_it_was(tmp_path):
         raise AssertionError("the error was swallowed")
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert _fts_triggers(db) == triggers
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".bulk-")] == []
     store_article(db, normalise_article(make_article("pensii")), now=NOW)
     assert search(db, "пенсия")
