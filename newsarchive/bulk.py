@@ -18,7 +18,9 @@ Two ways in:
   tables, the triggers created again, and all of it committed together. A crash or an
   error anywhere rolls all of it back: nobody ever sees articles without their index or
   the archive without its triggers. The caller's connection sees one commit by another
-  connection, which makes SQLite's FTS5 read the new index.
+  connection, which makes SQLite's FTS5 read the new index. When nobody else has the archive
+  open, the build runs through a rollback journal (`_leave_wal`): it only adds pages, which
+  such a journal does not copy, so each page is written once instead of twice through WAL.
 - Into an archive that has articles: one transaction per batch, the raw FTS index filled by
   the schema's triggers as usual, the stemmed one written alongside.
 """
@@ -366,7 +368,12 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
     helpers, inboxes, outboxes, started = {}, {}, {}, []
     out_of_wal = _leave_wal(db)
     result.journal = "rollback journal" if out_of_wal else "WAL"
-    conn = connect(path, wal=False)
+    try:
+        conn = connect(path, wal=False)
+    except BaseException:
+        if out_of_wal:
+            _back_to_wal(db)
+        raise
     conn.execute(f"PRAGMA cache_size = -{FRESH_CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
     cpu = result.cpu["main"] = _CpuSteps()
