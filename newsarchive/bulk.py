@@ -47,7 +47,7 @@ from typing import Iterable, Iterator
 from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
 from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, STEMS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
-from newsarchive.stemindex import STEMMER, add_stem_terms, stem_fields, stem_key
+from newsarchive.stemindex import STEMMER, add_stem_terms, stem_key
 from newsarchive.textnorm import fold_tag, stem_text_utf8
 from newsarchive.urls import canonicalize_url
 
@@ -210,15 +210,10 @@ def _write_base(conn, article_rows, url_rows, tag_rows, page_rows) -> None:
 
 
 def _stem_rows(texts) -> list[tuple]:
-    """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts, in
-    key order: FTS5 writes its pending terms out whenever a rowid is not above the last one,
-    so rows out of order would each become a segment of their own."""
-    return sorted((key, *stem_fields(*(None if text is None else text.decode() for text in (title, lead, body))))
-                  for _id, key, title, lead, body in texts)
-
-
-def _stem_rows_utf8(texts) -> list[tuple]:
-    """_stem_rows with the stems as UTF-8 bytes, which FTS5 takes as they are (a helper's rows)."""
+    """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts, the
+    stems as UTF-8 bytes (FTS5 takes them as they are), in key order: FTS5 writes its pending
+    terms out whenever a rowid is not above the last one, so rows out of order would each
+    become a segment of their own."""
     return sorted((key, *(stem_text_utf8(None if text is None else text.decode()) for text in (title, lead, body)))
                   for _id, key, title, lead, body in texts)
 
@@ -254,7 +249,7 @@ def _incremental_import(db, articles: Iterable[Article], *, batch_size: int, now
             _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
             stem_rows = _stem_rows(texts)
             conn.executemany(f"INSERT INTO {STEM_FTS} (rowid, title, lead, body) VALUES (?, ?, ?, ?)", stem_rows)
-            add_stem_terms(conn, (text for row in stem_rows for text in row[1:]))
+            add_stem_terms(conn, (stems.decode() for row in stem_rows for stems in row[1:]))
         result.inserted += len(fresh)
         for i in sorted(known):
             store_article(db, batch[i], now=now)
@@ -305,7 +300,7 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
         while (payload := _next_batch(inbox)) is not None:
             texts = pickle.loads(payload)
             cpu.step("unpickling")
-            rows = _stem_rows_utf8(texts) if kind == "stem" else _raw_rows(texts)
+            rows = _stem_rows(texts) if kind == "stem" else _raw_rows(texts)
             cpu.step("stemming" if kind == "stem" else "rows")
             side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", rows)
             cpu.step("indexing")

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from newsarchive.archive import store_article
 from newsarchive.bulk import bulk_import
 from newsarchive.db import open_db
@@ -31,11 +33,14 @@ def rows(db, table: str) -> list[tuple]:
     return sorted(db.execute(f"SELECT {COMPARED[table]} FROM {table}").fetchall(), key=repr)
 
 
-def test_bulk_rows_equal_store_rows(tmp_path):
+@pytest.mark.parametrize("parallel", [None, False], ids=["fresh build", "batch by batch"])
+def test_bulk_rows_equal_store_rows(tmp_path, parallel):
     stored, _ = build_archive(tmp_path / "stored.db")
     bulk = open_db(tmp_path / "bulk.db")
-    result = bulk_import(bulk, (normalise_article(make_article(k)) for k in ARTICLES), batch_size=4, now=NOW)
+    result = bulk_import(bulk, (normalise_article(make_article(k)) for k in ARTICLES), batch_size=4, now=NOW,
+                         parallel=parallel)
     assert result.inserted == len(ARTICLES) and result.through_store == 0
+    assert result.journal == ("rollback journal" if parallel is None else "")
     for table in COMPARED:
         assert rows(bulk, table) == rows(stored, table), table
     assert stemmed_index(bulk.conn) == stemmed_index(stored.conn)
