@@ -67,8 +67,7 @@ def assign_story(db, article_id: int, text: str, created_at: str) -> int:
         db.execute("UPDATE articles SET story_id = NULL WHERE id = ?", [article_id])
     sig = signature(text)
     linked: set[int] = set()
-    db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
-    db.execute("DELETE FROM story_signatures WHERE article_id = ?", [article_id])
+    _forget_signature(db, article_id)
     if sig is not None:
         keys = band_keys(sig)
         placeholders = ",".join("?" * len(keys))
@@ -101,6 +100,18 @@ def assign_story(db, article_id: int, text: str, created_at: str) -> int:
     if previous is not None:  # even if it is the same story: the article may have bridged two parts of it
         regroup_story(db, previous, created_at)
     return story_id
+
+
+def _forget_signature(db, article_id: int) -> None:
+    """Remove an article's signature and its band rows, found by their keys (story_bands is
+    keyed by band, so a delete by article alone would read the whole table)."""
+    row = db.execute("SELECT signature FROM story_signatures WHERE article_id = ?", [article_id]).fetchone()
+    if row is None:
+        return
+    keys = band_keys(np.frombuffer(row[0], dtype=np.uint64))
+    db.conn.executemany("DELETE FROM story_bands WHERE band_key = ? AND article_id = ?",
+                        [(key, article_id) for key in keys])
+    db.execute("DELETE FROM story_signatures WHERE article_id = ?", [article_id])
 
 
 def regroup_story(db, story_id: int, created_at: str) -> None:

@@ -2,13 +2,14 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from newsarchive.archive import archive_article, is_known_url, store_article
 from newsarchive.db import open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
-from newsarchive.stories import THRESHOLD, signature, similarity
+from newsarchive.stories import THRESHOLD, band_keys, signature, similarity
 from conftest import stemmed_index
 
 PARAGRAPHS = [
@@ -203,3 +204,24 @@ def test_a_changed_article_leaves_its_story_and_the_rest_is_regrouped(tmp_path):
         assert firsts[story] == min(members), key
     store_article(db, make("https://x.kz/news/a-1.html", title="a", body=texts["a"]))  # the bridge is back
     assert len(set(stories().values())) == 1
+
+
+def test_storing_reads_story_bands_by_key_and_keeps_only_the_current_bands(tmp_path):
+    """story_bands is keyed by band: an article's old bands are deleted by their keys (a delete
+    by article alone would read the whole table on every article stored)."""
+    db = open_db(tmp_path / "news.db")
+    store_article(db, make("https://x.kz/news/a-1.html"))
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    changed = "\n\n".join(PARAGRAPHS[::-1] + ["Дополнено: выплаты начнутся в марте, сообщили в акимате области."])
+    assert store_article(db, make("https://x.kz/news/a-1.html", body=changed)).status == "updated"
+    db.conn.set_trace_callback(None)
+    touching = [s for s in statements if "story_bands" in s]
+    assert any(s.lstrip().upper().startswith("DELETE") for s in touching)
+    for statement in touching:
+        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {statement}"))
+        assert "SCAN story_bands" not in plan, (statement, plan)
+    (article_id, sig), = db.execute("SELECT article_id, signature FROM story_signatures").fetchall()
+    stored = {key for (key,) in db.execute("SELECT band_key FROM story_bands WHERE article_id = ?", [article_id])}
+    assert stored == set(band_keys(np.frombuffer(sig, dtype=np.uint64)))
+    assert stored == set(band_keys(signature(changed)))
