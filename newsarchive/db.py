@@ -358,7 +358,13 @@ def _statements(script: str) -> Iterator[str]:
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: one article, one transaction."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: one article, one transaction.
+
+    Inside a transaction already open on the connection (an importer's batch of articles), the
+    work joins that transaction, which commits or rolls back as a whole."""
+    if db.conn.in_transaction:
+        yield db
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from newsarchive import defaults
 from newsarchive.model import Article
+from newsarchive.urls import canonicalize_url
 
 
 class Rejected(Exception):
@@ -31,6 +33,13 @@ def validate_article(article: Article, *, now: datetime | None = None) -> Articl
     """Return `article` unchanged when it can be stored; raise Rejected otherwise."""
     if not article.url:
         raise Rejected("no_url")
+    try:
+        canonicalize_url(article.url)
+    except ValueError as error:
+        raise Rejected("bad_url", f"{article.url!r:.200}: {error}") from None
+    parts = urlsplit(article.url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise Rejected("bad_url", f"{article.url!r:.200} is not an http(s) address with a host")
     if not (article.title or "").strip():
         raise Rejected("no_title", "no headline found")
     body = (article.body or "").strip()

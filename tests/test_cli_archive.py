@@ -48,7 +48,7 @@ def test_extract_then_import_goes_through_validation_and_dedupe(tmp_path):
     result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     n = len(load_manifest("kt")["articles"])
-    assert result.output.strip() == f"{n} new, 0 updated, 1 unchanged, 0 duplicate, 1 rejected, 1 invalid"
+    assert result.output.strip() == f"{n} new, 0 updated, 1 unchanged, 0 duplicate, 1 rejected, 1 invalid, 0 failed"
     db = open_db(db_path, create=False)
     assert db["articles"].count == n
     reasons = sorted(r["reason"] for r in db.query("SELECT reason FROM failures"))
@@ -151,7 +151,7 @@ def test_import_refuses_wrongly_typed_fields_line_by_line(tmp_path):
     db_path = tmp_path / "news.db"
     result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "1 new, 0 updated, 0 unchanged, 0 duplicate, 0 rejected, 4 invalid"
+    assert result.output.strip() == "1 new, 0 updated, 0 unchanged, 0 duplicate, 0 rejected, 4 invalid, 0 failed"
     db = open_db(db_path, create=False)
     details = [r["detail"] for r in db.query("SELECT detail FROM failures ORDER BY id")]
     assert [d.split(" ")[0] for d in details] == ["tags", "url", "title", "images"]

@@ -97,11 +97,11 @@ def _pair(item: str, option: str) -> tuple[str, str]:
 def import_(file, db_path):
     """Import articles from a JSON Lines FILE (the shape `extract` prints; - for stdin)."""
     from newsarchive.db import open_db
-    from newsarchive.importer import import_articles
+    from newsarchive.importer import OUTCOMES, import_articles
 
     db = open_db(db_path)
     counts = import_articles(db, file, source=file.name)
-    click.echo(", ".join(f"{counts[k]} {k}" for k in ("new", "updated", "unchanged", "duplicate", "rejected", "invalid")))
+    click.echo(", ".join(f"{counts[k]} {k}" for k in OUTCOMES))
 
 
 @cli.command()
