@@ -34,6 +34,7 @@ eval: $(STAMP)
 ## Speed and size benchmarks; ratios against baselines measured in the same run.
 bench: $(STAMP)
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/import_bench.py
 
 ## Needs internet: which selectors and discovery steps still match the real sites.
 check-live: $(STAMP)
