@@ -6,9 +6,12 @@
 The generator writes realistic-looking text: a vocabulary of inflected Russian words (news
 lemmas with their case/number/verb forms, function words, and a long tail of rarer lemmas)
 drawn with Zipf frequencies, sentences with capitals and punctuation, 1–5 tags per article
-from a Zipf-distributed tag list, 20 sites, three years of dates. Generation runs in a
-second process; the import (normalise_article + newsarchive.bulk.bulk_import: articles,
-urls, tags, stems, both FTS indexes) is timed on its own.
+from a Zipf-distributed tag list, 20 sites, three years of dates. Body length and the share of
+function words are set from real pages (FUNCTION_SHARE, PARAGRAPH_WORDS, PARAGRAPHS); each run
+prints the generated text's profile beside that of ../shared/eval/ru, when it is there.
+Generating and normalise_article (what a crawl's pipeline does before storage) run on every
+core first; the import (newsarchive.bulk.bulk_import: articles, urls, tags, stems, both FTS
+indexes) is timed on its own.
 
 Reported: import rate (and the store_article path on a sample, as the baseline), p50/p95
 latency of a tag query, a one-word query and word + tag + date range through
@@ -41,9 +44,9 @@ from newsarchive.db import open_db  # noqa: E402
 from newsarchive.model import Article  # noqa: E402
 from newsarchive.normalise import normalise_article  # noqa: E402
 from newsarchive.query import parse_bound, search  # noqa: E402
-from newsarchive.textnorm import fold_tag  # noqa: E402
+from newsarchive.textnorm import fold_tag, words  # noqa: E402
 
-SEED = 20260113
+SEED = 20261126
 BATCH = 5_000
 #: The import rate the search issue asks for (articles per second).
 IMPORT_TARGET = 5_000
@@ -91,6 +94,12 @@ REGIONS = ["national"] * 6 + ["ВКО", "Абайская область", "Ал
 SYLLABLES = [c + v for c in "бвгдзклмнпрстфхцчшщ" for v in "аеиоуя"]
 
 ZIPF_S = 1.07
+#: Share of function words among generated words, and words per body paragraph and paragraphs
+#: per body: measured on the Russian eval pages (../shared/eval/ru: 28% Snowball stop words,
+#: 2,978 characters and 419 words a body) and the seed article (3,456 characters).
+FUNCTION_SHARE = 0.30
+PARAGRAPH_WORDS = (50, 100)
+PARAGRAPHS = (3, 9)
 
 
 def zipf_weights(n: int, s: float = ZIPF_S) -> np.ndarray:
@@ -150,11 +159,15 @@ class Generator:
         self._flatten()
 
     def _flatten(self) -> None:
-        """One distribution over word forms: a lemma's Zipf weight times its form's share,
-        form k of n drawn as int(r² n) (the first forms, nominative, more frequent)."""
+        """One distribution over the content words' forms: a lemma's Zipf weight times its
+        form's share, form k of n drawn as int(r² n) (the first forms, nominative, more
+        frequent); and one (Zipf) over the function words."""
         lemma_p = np.diff(np.concatenate(([0.0], self.lemma_cdf)))
         forms, probabilities = [], []
+        function_words = set(FUNCTION_WORDS)
         for p, lemma_forms in zip(lemma_p.tolist(), self.lemmas):
+            if lemma_forms[0] in function_words:  # drawn on their own, FUNCTION_SHARE of the words
+                continue
             n = len(lemma_forms)
             for k, form in enumerate(lemma_forms):
                 forms.append(form)
@@ -162,9 +175,14 @@ class Generator:
         self.forms = np.array(forms, dtype=object)
         self.form_cdf = np.cumsum(probabilities)
         self.form_cdf /= self.form_cdf[-1]
+        self.function_words = np.array(list(dict.fromkeys(FUNCTION_WORDS)), dtype=object)
+        self.function_cdf = zipf_weights(len(self.function_words))
 
     def words(self, rng: np.random.Generator, n: int) -> list[str]:
-        return self.forms[np.minimum(np.searchsorted(self.form_cdf, rng.random(n)), len(self.forms) - 1)].tolist()
+        content = self.forms[np.minimum(np.searchsorted(self.form_cdf, rng.random(n)), len(self.forms) - 1)]
+        function = self.function_words[np.minimum(np.searchsorted(self.function_cdf, rng.random(n)),
+                                                  len(self.function_words) - 1)]
+        return np.where(rng.random(n) < FUNCTION_SHARE, function, content).tolist()
 
     def text(self, rng: np.random.Generator, n_words: int) -> str:
         tokens = self.words(rng, n_words)
@@ -184,7 +202,7 @@ class Generator:
         n_tags = int(rng.integers(1, 6))
         tag_picks = np.searchsorted(self.tag_cdf, rng.random(n_tags))
         tags = list(dict.fromkeys(self.tags[min(int(t), len(self.tags) - 1)] for t in tag_picks))
-        paragraphs = [self.text(rng, int(rng.integers(35, 75))) for _ in range(int(rng.integers(3, 6)))]
+        paragraphs = [self.text(rng, int(rng.integers(*PARAGRAPH_WORDS))) for _ in range(int(rng.integers(*PARAGRAPHS)))]
         return {
             "url": f"https://{site}/news/{published:%Y/%m/%d}/{number}.html",
             "site": site,
@@ -256,6 +274,45 @@ def cpu_budget(cpu: dict[str, dict[str, float]], articles: int) -> str:
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+#: Common Russian function words (pronouns, prepositions, conjunctions, particles), for the
+#: text profile only.
+STOP_WORDS = frozenset("""
+и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было
+вот от меня еще нет о из ему теперь когда даже ну ли если уже или ни быть был него до вас нибудь уж
+вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб
+без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь
+этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об
+другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем
+хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это
+также который которые которая которого
+""".split())
+EVAL_TRUTH = (Path(os.environ.get("NEWSARCHIVE_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "eval")
+              / "ru" / "ground_truth.jsonl")
+
+
+def text_profile(bodies: list[str]) -> str:
+    """Characters and words a body, the share of a body's words that are distinct, and the
+    share of all words that are function words: what the generator is set from."""
+    tokens = [words(body) for body in bodies]
+    total = sum(map(len, tokens)) or 1
+    distinct = sum(len(set(t)) / len(t) for t in tokens if t) / max(1, sum(1 for t in tokens if t))
+    stop = sum(word in STOP_WORDS for t in tokens for word in t) / total
+    return (f"{sum(map(len, bodies)) / len(bodies):,.0f} characters and {total / len(bodies):,.0f} words a body, "
+            f"{distinct:.2f} of a body's words distinct, {stop:.2f} of the words function words")
+
+
+def print_text_profile(first_batch: str) -> None:
+    with open(first_batch, "rb") as source:
+        generated = [article.body for article in pickle.load(source)[:2_000]]
+    print(f"  text generated: {text_profile(generated)}", flush=True)
+    if not EVAL_TRUTH.exists():
+        print(f"  (no {EVAL_TRUTH} to compare the text with)", flush=True)
+        return
+    with open(EVAL_TRUTH, encoding="utf-8") as truth:
+        real = [body for body in (json.loads(line).get("body") for line in truth if line.strip()) if body]
+    print(f"  the {len(real)} Russian eval pages: {text_profile(real)}", flush=True)
 
 
 def generate(total: int, folder: str) -> dict:
@@ -381,6 +438,7 @@ def main() -> None:
             print(f"using the {args.articles:,} articles generated earlier in {args.corpus}")
         print(f"  {corpus['wall']:,.0f} s; per core: generating {args.articles / corpus['generate_cpu']:,.0f}/s, "
               f"normalise_article {args.articles / corpus['normalise_cpu']:,.0f}/s", flush=True)
+        print_text_profile(corpus["files"][0])
         print("importing (one bulk_import call) …", flush=True)
         figures = build(path, corpus["files"], args.articles)
         if not args.corpus:
