@@ -24,6 +24,20 @@ def run_cli(*args: str, timeout: float = 600, env: dict | None = None) -> subpro
     )
 
 
+def import_file(tmp_path: Path, lines: list[str]):
+    """`newsarchive import` of these JSON lines into a new archive: (what it printed, the archive)."""
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+    from newsarchive.db import open_db
+
+    jsonl, db_path = tmp_path / "articles.jsonl", tmp_path / "news.db"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    return result.output.strip(), open_db(db_path, create=False)
+
+
 def crawl_mirrors(db_path: Path, servers: dict, *extra: str) -> subprocess.CompletedProcess:
     """`newsarchive crawl` of the given mirror servers into `db_path`."""
     args = ["crawl", *servers, "--db", str(db_path)]

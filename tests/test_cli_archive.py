@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHARED, run_cli
+from conftest import SHARED, import_file, run_cli
 from newsarchive.cli import cli
 from newsarchive.crawl import MIRROR_SETTINGS
 from newsarchive.db import open_db
@@ -42,14 +42,9 @@ def test_extract_then_import_goes_through_validation_and_dedupe(tmp_path):
         lines.append(out.output.strip())
     lines.append(json.dumps({"url": "https://kt.kz/rus/x_1111111111.html", "title": "", "body": "нет"}))
     lines.append("{not json")
-    jsonl = tmp_path / "articles.jsonl"
-    jsonl.write_text("\n".join(lines + lines[:1]) + "\n", encoding="utf-8")
-    db_path = tmp_path / "news.db"
-    result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
-    assert result.exit_code == 0, result.output
+    output, db = import_file(tmp_path, lines + lines[:1])
     n = len(load_manifest("kt")["articles"])
-    assert result.output.strip() == f"{n} new, 0 updated, 1 unchanged, 0 duplicate, 1 rejected, 1 invalid, 0 failed"
-    db = open_db(db_path, create=False)
+    assert output == f"{n} new, 0 updated, 1 unchanged, 0 duplicate, 1 rejected, 1 invalid, 0 failed"
     assert db["articles"].count == n
     reasons = sorted(r["reason"] for r in db.query("SELECT reason FROM failures"))
     assert reasons == ["invalid_json", "no_title"]
@@ -145,14 +140,9 @@ def test_import_refuses_wrongly_typed_fields_line_by_line(tmp_path):
             "body": body, "tags": ["Школы"]}
     bad = [{**good, "tags": "Пенсия"}, {**good, "url": 123}, {**good, "title": ["T"]},
            {**good, "images": "http://a/b.jpg"}]
-    jsonl = tmp_path / "articles.jsonl"
-    jsonl.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [*bad, {**good, "raw_html": "<p>"}]),
-                     encoding="utf-8")
-    db_path = tmp_path / "news.db"
-    result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
-    assert result.exit_code == 0, result.output
-    assert result.output.strip() == "1 new, 0 updated, 0 unchanged, 0 duplicate, 0 rejected, 4 invalid, 0 failed"
-    db = open_db(db_path, create=False)
+    output, db = import_file(tmp_path, [json.dumps(line, ensure_ascii=False)
+                                        for line in [*bad, {**good, "raw_html": "<p>"}]])
+    assert output == "1 new, 0 updated, 0 unchanged, 0 duplicate, 0 rejected, 4 invalid, 0 failed"
     details = [r["detail"] for r in db.query("SELECT detail FROM failures ORDER BY id")]
     assert [d.split(" ")[0] for d in details] == ["tags", "url", "title", "images"]
     assert json.loads(next(db.query("SELECT tags FROM articles"))["tags"]) == ["Школы"]

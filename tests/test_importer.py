@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import import_file
 from newsarchive import importer
-from newsarchive.cli import cli
 from newsarchive.db import open_db
 from newsarchive.importer import import_articles
 
@@ -106,13 +105,7 @@ def test_an_interrupted_import_keeps_the_batches_before(tmp_path, monkeypatch):
 
 
 def test_import_rejects_an_address_that_is_no_web_page_and_goes_on(tmp_path):
-    jsonl = tmp_path / "articles.jsonl"
-    jsonl.write_text("\n".join([line("https://kt.kz:99999/rus/a_1000000001.html", REPORT), LINES[2]]),
-                     encoding="utf-8")
-    db_path = tmp_path / "news.db"
-    result = CliRunner().invoke(cli, ["import", str(jsonl), "--db", str(db_path)])
-    assert result.exit_code == 0, result.output
-    assert result.output.strip() == "1 new, 0 updated, 0 unchanged, 0 duplicate, 1 rejected, 0 invalid, 0 failed"
-    db = open_db(db_path, create=False)
+    output, db = import_file(tmp_path, [line("https://kt.kz:99999/rus/a_1000000001.html", REPORT), LINES[2]])
+    assert output == "1 new, 0 updated, 0 unchanged, 0 duplicate, 1 rejected, 0 invalid, 0 failed"
     (reason, detail), = db.execute("SELECT reason, detail FROM failures").fetchall()
     assert reason == "bad_url" and "99999" in detail
