@@ -95,8 +95,9 @@ SYLLABLES = [c + v for c in "бвгдзклмнпрстфхцчшщ" for v in "�
 
 ZIPF_S = 1.07
 #: Share of function words among generated words, and words per body paragraph and paragraphs
-#: per body: measured on the Russian eval pages (../shared/eval/ru: 28% Snowball stop words,
-#: 2,978 characters and 419 words a body) and the seed article (3,456 characters).
+#: per body: set so that the text's profile (text_profile) matches the Russian eval pages'
+#: (../shared/eval/ru: 2,978 characters and 419 words a body, 29% of them STOP_WORDS); the seed
+#: article is 3,456 characters long.
 FUNCTION_SHARE = 0.30
 PARAGRAPH_WORDS = (50, 100)
 PARAGRAPHS = (3, 9)
