@@ -105,7 +105,8 @@ def store_article(db, article: Article, *, now: str | None = None) -> StoreResul
                 _add_urls(db, article_id, article, kind="alias")
                 return StoreResult(UNCHANGED, article_id)
             _save_version(db, article_id, stored, now)
-            unindex_article(db.conn, article_id, stored["published_utc"], stored["title"], stored["lead"], stored["body"])
+            unindex_article(db.conn, article_id, stored["published_utc"], stored["title"], stored["lead"], stored["body"],
+                            stored["tags"])
             assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c != "canonical_url")
             db.execute(f"UPDATE articles SET {assignments}, last_seen = :now WHERE id = :id",
                        {**row, "now": now, "id": article_id})
@@ -120,7 +121,7 @@ def store_article(db, article: Article, *, now: str | None = None) -> StoreResul
             status = NEW
         _add_urls(db, article_id, article, kind="canonical")
         _write_tags(db, article_id, article.tags, row["published_utc"])
-        index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body)
+        index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body, article.tags)
         _write_page(db, article_id, article, now)
         assign_story(db, article_id, article.body or "", now)
     return StoreResult(status, article_id)

@@ -45,9 +45,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsarchive.archive import ARTICLE_COLUMNS, _row, store_article
-from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, STEMS_TOKENIZE, connect, transaction
+from newsarchive import stemindex
+from newsarchive.db import RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE, connect, transaction
 from newsarchive.model import Article
-from newsarchive.stemindex import STEMMER, add_stem_terms, stem_key
+from newsarchive.stemindex import STEMMER, add_stem_terms, stem_key, tag_tokens, year_of_key
 from newsarchive.textnorm import fold_tag, stem_text_utf8
 from newsarchive.urls import canonicalize_url
 
@@ -63,8 +64,8 @@ FTS_CRISIS_MERGE = 64
 FRESH_CACHE_KIB = 512 * 1024
 #: How often a waiting helper checks that the importing process is still there (seconds).
 HELPER_POLL_SECONDS = 1.0
-#: The raw index's table (over articles) and the stemmed one's (contentless).
-RAW_FTS, STEM_FTS = "articles_fts", "article_stems_fts"
+#: The raw index's table (over articles); the stemmed index is a table per year (newsarchive.stemindex).
+RAW_FTS = "articles_fts"
 _FTS_SHADOWS = ("data", "idx", "docsize")
 
 
@@ -177,9 +178,10 @@ def _secondary_indexes(conn) -> list[tuple[str, str]]:
 
 def _base_rows(fresh: list[Article], next_id: int, now: str):
     """Rows of articles, article_urls, article_tags and pages for new articles numbered from next_id,
-    and the (id, stemmed row key, title, lead, body) the FTS indexes and the stemmer take, the
-    texts as UTF-8: they cross to the helpers as bytes, and the raw index takes them as they
-    are (SQLite reads a blob handed to FTS5 as text), with no decoding and encoding again."""
+    and the (id, stemmed row key, title, lead, body, tags) the FTS indexes and the stemmer take,
+    the texts as UTF-8: they cross to the helpers as bytes, and the raw index takes them as they
+    are (SQLite reads a blob handed to FTS5 as text), with no decoding and encoding again; the
+    tags as their stored JSON text."""
     article_rows, url_rows, tag_rows, page_rows, texts = [], [], [], [], []
     for offset, article in enumerate(fresh):
         article_id = next_id + offset
@@ -194,7 +196,8 @@ def _base_rows(fresh: list[Article], next_id: int, now: str):
             page_rows.append((article_id, article.url, article.fetched_at or now, article.http_encoding,
                               gzip.compress(article.raw_html)))
         texts.append((article_id, stem_key(row["published_utc"], article_id),
-                      *(None if text is None else text.encode() for text in (article.title, article.lead, article.body))))
+                      *(None if text is None else text.encode() for text in (article.title, article.lead, article.body)),
+                      row["tags"]))
     return article_rows, url_rows, tag_rows, page_rows, texts
 
 
@@ -210,16 +213,25 @@ def _write_base(conn, article_rows, url_rows, tag_rows, page_rows) -> None:
 
 
 def _stem_rows(texts) -> list[tuple]:
-    """Stemmed index rows (key, title, lead, body) of (id, key, title, lead, body) texts, the
-    stems as UTF-8 bytes (FTS5 takes them as they are), in key order: FTS5 writes its pending
-    terms out whenever a rowid is not above the last one, so rows out of order would each
-    become a segment of their own."""
-    return sorted((key, *(stem_text_utf8(None if text is None else text.decode()) for text in (title, lead, body)))
-                  for _id, key, title, lead, body in texts)
+    """Stemmed index rows (key, title, lead, body, tags) of (id, key, title, lead, body, tags)
+    texts, the stems as UTF-8 bytes (FTS5 takes them as they are), in key order: FTS5 writes
+    its pending terms out whenever a rowid is not above the last one, so rows out of order
+    would each become a segment of their own."""
+    return sorted((key, *(stem_text_utf8(None if text is None else text.decode()) for text in (title, lead, body)),
+                   tag_tokens(tags))
+                  for _id, key, title, lead, body, tags in texts)
+
+
+def _by_year(stem_rows: list[tuple]) -> dict[int, list[tuple]]:
+    """Stemmed index rows by the year whose table takes them, in key order."""
+    years: dict[int, list[tuple]] = {}
+    for row in stem_rows:
+        years.setdefault(year_of_key(row[0]), []).append(row)
+    return years
 
 
 def _raw_rows(texts) -> list[tuple]:
-    return [(i, title, lead, body) for i, _key, title, lead, body in texts]
+    return [(i, title, lead, body) for i, _key, title, lead, body, _tags in texts]
 
 
 def bulk_import(db, articles: Iterable[Article], *, batch_size: int = BATCH_SIZE, now: str | None = None,
@@ -248,8 +260,11 @@ def _incremental_import(db, articles: Iterable[Article], *, batch_size: int, now
             conn = db.conn
             _write_base(conn, article_rows, url_rows, tag_rows, page_rows)
             stem_rows = _stem_rows(texts)
-            conn.executemany(f"INSERT INTO {STEM_FTS} (rowid, title, lead, body) VALUES (?, ?, ?, ?)", stem_rows)
-            add_stem_terms(conn, (stems.decode() for row in stem_rows for stems in row[1:]))
+            for year, rows in _by_year(stem_rows).items():
+                table = stemindex.ensure_table(conn, year)
+                conn.executemany(f"INSERT INTO {table} (rowid, {', '.join(stemindex.COLUMNS)}) "
+                                 "VALUES (?, ?, ?, ?, ?)", rows)
+            add_stem_terms(conn, (stems.decode() for row in stem_rows for stems in row[1:4]))
         result.inserted += len(fresh)
         for i in sorted(known):
             store_article(db, batch[i], now=now)
@@ -268,53 +283,73 @@ def _fresh_archive_path(db) -> str | None:
         return None  # in memory: no second connection, no helpers
     if db.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
         return None
-    for table in (RAW_FTS, STEM_FTS):
+    tables = [RAW_FTS, *(stemindex.table_name(year) for year in stemindex.years(db.conn))]
+    for table in tables:
         if db.execute(f"SELECT 1 FROM {table}_docsize LIMIT 1").fetchone():
             return None
     return path
 
 
 def _index_worker(kind: str, path: str, inbox, outbox) -> None:
-    """Helper process: build one FTS index (contentless, same columns and tokenizer) in a
-    scratch file from (id, key, title, lead, body) batches; the stemmer hands back the index's
-    distinct terms at the end (for stem_terms)."""
+    """Helper process: build the raw FTS index (contentless, table `f`) or the stemmed index's
+    year tables (`f_<year>`) in a scratch file from (id, key, title, lead, body, tags) batches;
+    the stemmer hands back its years and the index's distinct terms at the end (for stem_terms)."""
     gc.disable()
     cpu = _CpuSteps()
     side = sqlite3.connect(path, isolation_level=None)
     side.execute("PRAGMA journal_mode = OFF")
     side.execute("PRAGMA synchronous = OFF")
     side.execute("PRAGMA cache_size = -262144")
-    columns = ", ".join(RAW_FTS_COLUMNS)  # the stemmed index has the same columns
-    tokenize = STEMS_TOKENIZE if kind == "stem" else RAW_FTS_TOKENIZE
-    side.execute(f"CREATE VIRTUAL TABLE f USING fts5({columns}, content='', tokenize='{tokenize}')")
-    side.execute(f"INSERT INTO f(f, rank) VALUES('hashsize', {FTS_HASHSIZE})")
-    # No merging while loading (the 'optimize' at the end merges once); only a level of
-    # FTS_CRISIS_MERGE segments is merged on the way, which bounds the segment count.
-    side.execute("INSERT INTO f(f, rank) VALUES('automerge', 0)")
-    side.execute(f"INSERT INTO f(f, rank) VALUES('crisismerge', {FTS_CRISIS_MERGE})")
+    tables: list[str] = []
+
+    def create(table: str, columns: tuple[str, ...], tokenize: str) -> None:
+        side.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, content='', "
+                     f"tokenize='{tokenize}')")
+        side.execute(f"INSERT INTO {table}({table}, rank) VALUES('hashsize', {FTS_HASHSIZE})")
+        # No merging while loading (the 'optimize' at the end merges once); only a level of
+        # FTS_CRISIS_MERGE segments is merged on the way, which bounds the segment count.
+        side.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', 0)")
+        side.execute(f"INSERT INTO {table}({table}, rank) VALUES('crisismerge', {FTS_CRISIS_MERGE})")
+        tables.append(table)
+
     side.execute("BEGIN")
-    placeholders = ", ".join("?" * (len(RAW_FTS_COLUMNS) + 1))
+    if kind == "raw":
+        create("f", RAW_FTS_COLUMNS, RAW_FTS_TOKENIZE)
+    raw_insert = f"INSERT INTO f(rowid, {', '.join(RAW_FTS_COLUMNS)}) VALUES (?, ?, ?, ?)"
+    stem_columns = ", ".join(stemindex.COLUMNS)
     count = 0
     try:
         cpu.step("starting")
         while (payload := _next_batch(inbox)) is not None:
             texts = pickle.loads(payload)
             cpu.step("unpickling")
-            rows = _stem_rows(texts) if kind == "stem" else _raw_rows(texts)
-            cpu.step("stemming" if kind == "stem" else "rows")
-            side.executemany(f"INSERT INTO f(rowid, {columns}) VALUES ({placeholders})", rows)
+            if kind == "stem":
+                years = _by_year(_stem_rows(texts))
+                cpu.step("stemming")
+                for year, rows in years.items():
+                    if f"f_{year}" not in tables:
+                        create(f"f_{year}", stemindex.COLUMNS, stemindex.TOKENIZE)
+                    side.executemany(f"INSERT INTO f_{year}(rowid, {stem_columns}) VALUES (?, ?, ?, ?, ?)", rows)
+            else:
+                rows = _raw_rows(texts)
+                cpu.step("rows")
+                side.executemany(raw_insert, rows)
             cpu.step("indexing")
             count += len(texts)
         side.execute("COMMIT")
         cpu.step("indexing")
-        side.execute("INSERT INTO f(f) VALUES('optimize')")  # one segment: faster lookups, a smaller copy
+        for table in tables:  # one segment: faster lookups, a smaller copy
+            side.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
         cpu.step("optimize")
         terms = None
         if kind == "stem":
-            side.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(f, 'row')")
-            terms = [term for (term,) in side.execute("SELECT term FROM terms")]
+            terms = set()
+            for table in tables:
+                side.execute(f"CREATE VIRTUAL TABLE {table}_terms USING fts5vocab({table}, 'col')")
+                terms.update(term for (term,) in side.execute(f"SELECT term FROM {table}_terms WHERE col != 'tags'"))
+            terms = sorted(terms)
             cpu.step("vocabulary")
-        outbox.put(("done", count, dict(cpu), terms))
+        outbox.put(("done", count, dict(cpu), terms, sorted(int(t[2:]) for t in tables if t != "f")))
     except BaseException as error:
         outbox.put(("error", repr(error)))
         raise
@@ -426,19 +461,22 @@ def _fresh_import(db, path: str, articles: Iterable[Article], *, batch_size: int
             result.lap("secondary indexes")
             cpu.step("secondary indexes")
             # Whichever helper finishes first is copied while the other still works.
-            tables = {"raw": RAW_FTS, "stem": STEM_FTS}
-            while tables:
-                kind, message = _next_done(outboxes, helpers, tables)
-                table = tables.pop(kind)
+            pending = {"raw", "stem"}
+            while pending:
+                kind, message = _next_done(outboxes, helpers, pending)
+                pending.remove(kind)
                 if message[:2] != ("done", result.inserted):
                     raise RuntimeError(f"the {kind} index helper indexed {message[:2]}, not {result.inserted} articles")
-                _, _, result.cpu[kind], terms = message
+                _, _, result.cpu[kind], terms, years = message
                 helpers[kind].join()
                 result.lap(f"waiting for the {kind} index")
                 cpu.step("waiting")
-                if terms is not None:
+                if kind == "raw":
+                    _copy_index(conn, "scratch_raw.f", RAW_FTS)
+                else:
                     conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", ((t,) for t in terms))
-                _copy_index(conn, f"scratch_{kind}", table)
+                    for year in years:
+                        _copy_index(conn, f"scratch_stem.f_{year}", stemindex.ensure_table(conn, year))
                 result.lap(f"copying the {kind} index")
                 cpu.step("copying indexes")
             for _name, sql in triggers:
@@ -482,12 +520,13 @@ def _next_done(outboxes, helpers, pending) -> tuple[str, tuple]:
 
 
 def _copy_index(conn, scratch: str, table: str) -> None:
-    """Replace the (empty) FTS index `table` by the attached scratch database's index: same
-    FTS5 version, columns and tokenizer, so its data, term index and document sizes are the
-    same rows (copied record by record: the tables are alike and the targets empty)."""
+    """Replace the (empty) FTS index `table` by the attached scratch database's index `scratch`
+    (schema.table): same FTS5 version, columns and tokenizer, so its data, term index and
+    document sizes are the same rows (copied record by record: the tables are alike and the
+    targets empty)."""
     for shadow in _FTS_SHADOWS:
         conn.execute(f"DELETE FROM {table}_{shadow}")
-        conn.execute(f"INSERT INTO {table}_{shadow} SELECT * FROM {scratch}.f_{shadow}")
+        conn.execute(f"INSERT INTO {table}_{shadow} SELECT * FROM {scratch}_{shadow}")
 
 
 def _leave_wal(db) -> bool:

@@ -19,16 +19,7 @@ from newsarchive.clock import local_day
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 3
-#: The stemmed index: contentless, rows keyed by publication day and article id, written by
-#: newsarchive.stemindex. Stemmed text is folded words joined by spaces, which FTS5's ascii
-#: tokenizer splits as unicode61 would, at a third of the cost.
-STEMS_TOKENIZE = "ascii"
-STEMS_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_fts USING fts5(title, lead, body, "
-             f"content='', tokenize='{STEMS_TOKENIZE}')")
-#: The stemmed index's terms (fts5vocab, 'row': term, doc, cnt), for browsing in datasette.
-STEMS_VOCAB = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_stems_vocab "
-               "USING fts5vocab(article_stems_fts, 'row')")
+SCHEMA_VERSION = 4
 SCHEMA = """
 -- Small columns first, the text last: a row longer than a page continues in overflow pages, and
 -- SQLite reads a column by walking the record up to it, so filters, sorts and index builds on
@@ -249,9 +240,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for statement in _statements(SCHEMA):
             db.execute(statement)
         create_fts(db, "articles", RAW_FTS_COLUMNS)
-        db.execute(STEMS_FTS)
-        db.execute(STEMS_VOCAB)
-        stemindex.rebuild(db.conn)  # records the stemmer
+        stemindex.rebuild(db.conn)  # records the stemmer; the stemmed index's tables come with articles
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -301,7 +290,8 @@ def create_fts_triggers(db: sqlite_utils.Database, table: str, columns: tuple[st
 
 
 def _v1_to_v2(db: sqlite_utils.Database) -> None:
-    db.execute(STEMS_VOCAB)
+    """Version 2 added a vocabulary table over the stemmed index of its day, which version 3
+    replaced: nothing to do on the way."""
 
 
 def _rebuild_articles(db: sqlite_utils.Database) -> None:
@@ -323,9 +313,9 @@ def _rebuild_articles(db: sqlite_utils.Database) -> None:
 
 
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
-    """The stemmed index becomes contentless, keyed by publication day and article id, with
-    the ascii tokenizer (article_stems goes); stem_terms and archive_meta are added; articles
-    get published_day and their small columns first."""
+    """The stemmed index of version 2 (article_stems and its triggers) goes; stem_terms and
+    archive_meta are added; articles get published_day and their small columns first. The
+    stemmed index is built again by the next step."""
     _rebuild_articles(db)
     db.execute("DROP TABLE IF EXISTS article_stems_vocab")
     for suffix in ("ai", "ad", "au"):
@@ -334,14 +324,20 @@ def _v2_to_v3(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE IF EXISTS article_stems")
     for statement in _statements(SCHEMA):
         db.execute(statement)  # IF NOT EXISTS: only stem_terms and archive_meta are new
-    db.execute(STEMS_FTS)
-    db.execute(STEMS_VOCAB)
+
+
+def _v3_to_v4(db: sqlite_utils.Database) -> None:
+    """The stemmed index (one table, article_stems_fts) becomes a table per publication year,
+    with the tags as tokens (newsarchive.stemindex)."""
+    db.execute("DROP TABLE IF EXISTS article_stems_vocab")
+    db.execute("DROP TABLE IF EXISTS article_stems_fts")
     stemindex.rebuild(db.conn)
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_version: step to from_version + 1}
     1: _v1_to_v2,
     2: _v2_to_v3,
+    3: _v3_to_v4,
 }
 
 

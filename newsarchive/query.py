@@ -1,7 +1,8 @@
 """Reading the archive: search, tags, tag counts, per-site stats and trends.
 
 Every function takes a sqlite_utils.Database opened by newsarchive.db.open_db. Text search
-runs on the stemmed index (article_stems_fts) so that "пенсия" finds "пенсии"; exact
+runs on the stemmed index (a table per publication year, newsarchive.stemindex) so that
+"пенсия" finds "пенсии"; exact
 phrases are checked against the article text; snippets are cut from the article text with
 the matched word forms marked. The SQL functions registered by `register_functions` are the
 ones the datasette plugin registers, so the browser and the CLI give the same answers.
@@ -10,7 +11,6 @@ ones the datasette plugin registers, so the browser and the CLI give the same an
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -24,19 +24,19 @@ from newsarchive.querylang import (
 )
 from newsarchive.regions import normalise_region
 from newsarchive.snippets import snippet
-from newsarchive.stemindex import ID_MASK, article_id_sql, key_range
+from newsarchive import stemindex
+from newsarchive.stemindex import ID_BITS, ID_MASK, article_id_sql, key_range
 from newsarchive.textnorm import fold, fold_tag, stem, words
 
 __all__ = ["search", "tags", "stats", "trend", "QueryError", "register_functions"]
 
-#: bm25 weights of the stemmed index's columns: title, lead, body.
-RANK_WEIGHTS = (10.0, 4.0, 1.0)
+#: bm25 weights of the stemmed index's columns: title, lead, body, and the tag tokens (which
+#: filter, and never score).
+RANK_WEIGHTS = (10.0, 4.0, 1.0, 0.0)
 #: A text query without filters ranks (bm25) only its RANK_WINDOW most recently published
 #: matches: exact for rarer words, and bounded work (recent news first) for words in a large
 #: part of the archive. The stemmed index is in publication order (newsarchive.stemindex).
 RANK_WINDOW = 5_000
-#: The article id of the stemmed index's current row.
-FTS_ARTICLE_ID = article_id_sql("article_stems_fts.rowid")
 #: Results per page unless asked otherwise.
 SEARCH_LIMIT = 20
 SORTS = ("auto", "relevance", "newest", "oldest")
@@ -135,17 +135,15 @@ def _as_list(values) -> list[str]:
     return [v for v in values if v]
 
 
-def _where(query: Query, *, since=None, until=None, tag_driver: str | None = None,
-           fts: bool = False) -> tuple[list[str], dict]:
-    """SQL conditions on `a` (articles) for the query's filters, with their parameters.
+def _where(query: Query, *, since=None, until=None, text: bool = False) -> tuple[list[str], list[str], dict]:
+    """SQL conditions for the query's filters: (on `a`, the articles row; on `{t}`, a table of
+    the stemmed index, for a text search), with their parameters.
 
-    tag_driver "join": the first tag and the dates are conditions on `t0`, the first tag's
-    article_tags row joined in (its index walks newest first); "fts": they are an IN (…)
-    filter on the stemmed index's rows (the tag's articles in the date range, from the same
-    index, an in-memory set each index row is checked against; written on the key's article
-    id, an expression, so that SQLite does not hand the ids to FTS5 one by one). With `fts`
-    set (a text search), the dates also bound the stemmed index's key, so that FTS5 reads
-    only the part of each doclist published in the range.
+    Without text, the first tag and the dates are conditions on `t0`, the first tag's
+    article_tags row joined in (its index walks newest first). With text, the tags are in the
+    MATCH expression (`_text_match`) and the dates bound the index's key, so that FTS5 reads
+    only the part of each doclist published in the range; the exact bounds are checked on the
+    article's time only for rows of the two days the bounds fall in (`_exact_dates`).
     """
     conditions, params = [], {}
     if query.sites:
@@ -175,28 +173,82 @@ def _where(query: Query, *, since=None, until=None, tag_driver: str | None = Non
     if until is not None:
         params["until"] = parse_bound(until, end=True)
         dates.append("published_utc < :until")
-    if fts and dates:
-        low, high = key_range(params.get("since"), params.get("until"))
-        if low is not None:
-            params["key_low"] = low
-            conditions.append("article_stems_fts.rowid >= :key_low")
-        if high is not None:
-            params["key_high"] = high
-            conditions.append("article_stems_fts.rowid < :key_high")
+    if text:
+        return conditions, _exact_dates(params), params
     for i, tag in enumerate(query.tags):
         params[f"tag{i}"] = fold_tag(tag)
-        if i == 0 and tag_driver == "join":
+        if i == 0:
             conditions.append("t0.tag_norm = :tag0")
             conditions.extend(f"t0.{d}" for d in dates)
-            dates = []
-        elif i == 0 and tag_driver == "fts":
-            conditions.append(f"{FTS_ARTICLE_ID} IN (SELECT article_id FROM article_tags WHERE "
-                              + " AND ".join(["tag_norm = :tag0", *dates]) + ")")
             dates = []
         else:
             conditions.append(f"a.id IN (SELECT article_id FROM article_tags WHERE tag_norm = :tag{i})")
     conditions.extend(f"a.{d}" for d in dates)
-    return conditions, params
+    return conditions, [], params
+
+
+def _exact_dates(params: dict) -> list[str]:
+    """Conditions on a stemmed-index table `{t}` for the dates in params (since, until): its key
+    within the bounds' days, and the article's time checked (by its id) only where the day
+    alone does not settle it — the bounds' own days, and day 0 (undated)."""
+    since, until = params.get("since"), params.get("until")
+    if since is None and until is None:
+        return []
+    low, high = key_range(since, until)
+    conditions = []
+    if low is not None:
+        params["key_low"] = low
+        conditions.append("{t}.rowid >= :key_low")
+    if high is not None:
+        params["key_high"] = high
+        conditions.append("{t}.rowid < :key_high")
+    inside, exact = [], []
+    params["inner_low"] = max(low + (1 << ID_BITS) if low is not None else 0, 1 << ID_BITS)
+    inside.append("{t}.rowid >= :inner_low")
+    if since is not None:
+        exact.append("x.published_utc >= :since")
+    if high is not None:
+        params["inner_high"] = high - (1 << ID_BITS)
+        inside.append("{t}.rowid < :inner_high")
+        exact.append("x.published_utc < :until")
+    conditions.append(f"({' AND '.join(inside)} OR (SELECT {' AND '.join(exact)} FROM articles x "
+                      f"WHERE x.id = {article_id_sql('{t}.rowid')}))")
+    return conditions
+
+
+def _text_match(fts: str, tags: list[str]) -> str:
+    """The MATCH expression: the query's words in the text columns, and every tag."""
+    expression = stemindex.text_match(fts)
+    return f"{expression} AND {stemindex.tags_match(tags)}" if tags else expression
+
+
+def _hits(conn, index_conditions: list[str], params: dict, *, match: str = "fts", rank: bool = True,
+          window: bool = False) -> str:
+    """A compound SELECT of the stemmed index's rows matching :`match` (columns key and, with
+    `rank`, bm25 rank) over the year tables the key bounds in params reach, newest year first.
+
+    `window`: only the RANK_WINDOW newest rows; each year's table is read newest first and
+    the compound stops at the limit, so older years are not read (nor counted by bm25) once
+    the newer ones had enough.
+    """
+    weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    years = stemindex.years_between(conn, params.get("key_low"), params.get("key_high"))
+    arms = []
+    for year in years:
+        t = stemindex.table_name(year)
+        columns = f"{t}.rowid AS key" + (f", bm25({t}, {weights}) AS rank" if rank else "")
+        where = " AND ".join([f"{t} MATCH :{match}", *(c.format(t=t) for c in index_conditions)])
+        arm = f"SELECT {columns} FROM {t} WHERE {where}"
+        if window:
+            arm = f"SELECT * FROM ({arm} ORDER BY {t}.rowid DESC LIMIT :window)"
+        arms.append(arm)
+    if not arms:  # an archive without articles
+        arms.append("SELECT NULL AS key" + (", NULL AS rank" if rank else "") + " WHERE 0")
+    compound = "\n  UNION ALL ".join(arms)
+    if window:
+        params["window"] = RANK_WINDOW
+        compound += "\n  LIMIT :window"
+    return compound
 
 
 def build_query(query=None, *, tags=(), sites=(), regions=(), languages=()) -> Query:
@@ -232,65 +284,55 @@ def _require_current_schema(conn) -> None:
                          f"(for example `newsarchive stats --db PATH`) to upgrade it to {SCHEMA_VERSION}")
 
 
-def search_sql(parsed: Query, *, since=None, until=None, sort="auto", columns="a.*", conn=None,
+def search_sql(parsed: Query, *, conn, since=None, until=None, sort="auto", columns="a.*",
                page: int | None = None) -> tuple[str, dict]:
-    """The SQL (without LIMIT) and parameters of a search; `columns` is the select list.
+    """The SQL (without LIMIT) and parameters of a search on the archive open on `conn`
+    (which years the stemmed index has; stem prefixes are expanded into the indexed terms,
+    see querylang._fts_term); `columns` is the select list.
 
-    With `conn`, stem prefixes are expanded into the indexed terms (see querylang._fts_term).
     `page` (offset + limit of the caller's LIMIT): a relevance-sorted search ranks ids and
     scores alone and reads only that many article rows (whole rows, body and all, are read
     for the page, not for every match).
     """
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    if conn is not None:
-        _require_current_schema(conn)
-    expand = _expander(conn) if conn is not None else None
+    _require_current_schema(conn)
+    expand = _expander(conn)
     fts = compile_fts(parsed, expand)
     if sort == "auto":
         sort = "relevance" if fts else "newest"
-    tag_driver = None
-    if parsed.tags:
-        tag_driver = "fts" if fts else "join"
-    conditions, params = _where(parsed, since=since, until=until, tag_driver=tag_driver, fts=bool(fts))
-    weights = ", ".join(str(w) for w in RANK_WEIGHTS)
-    window = None
-    if fts and sort == "relevance" and not conditions and not parsed.has_exact:
-        # Rank in the index alone (article rows are read for the page only), newest matches first.
-        params.update(fts=fts, window=RANK_WINDOW)
-        window = (f"(SELECT {FTS_ARTICLE_ID} AS id, bm25(article_stems_fts, {weights}) AS rank FROM article_stems_fts\n"
-                  f"  WHERE article_stems_fts MATCH :fts ORDER BY rowid DESC LIMIT :window) AS hit")
-        source = f"{window}\nJOIN articles a ON a.id = hit.id"
-        score = "hit.rank"
-    elif fts:
-        source = f"article_stems_fts JOIN articles a ON a.id = {FTS_ARTICLE_ID}"
-        conditions.insert(0, "article_stems_fts MATCH :fts")
-        params["fts"] = fts
-        score = f"bm25(article_stems_fts, {weights})"
+    article_conditions, index_conditions, params = _where(parsed, since=since, until=until, text=bool(fts))
+    conditions = list(article_conditions)
+    key = article_id_sql("hit.key")
+    ranked = None  # a relevance-sorted page ranked by the index alone
+    if fts:
+        params["fts"] = _text_match(fts, parsed.tags)
+        rank = sort == "relevance"
+        window = rank and not conditions and not index_conditions and not parsed.tags and not parsed.has_exact
+        hits = _hits(conn, index_conditions, params, rank=rank, window=window)
+        source = f"({hits}) AS hit\nJOIN articles a ON a.id = {key}"
+        score = "hit.rank" if rank else "NULL"
+        if rank and not conditions and not parsed.has_exact:
+            ranked = f"SELECT {key} AS id, hit.rank AS score\nFROM ({hits}) AS hit\nORDER BY score, id DESC LIMIT :page"
     else:
-        source = "article_tags t0 JOIN articles a ON a.id = t0.article_id" if tag_driver else "articles a"
+        source = "article_tags t0 JOIN articles a ON a.id = t0.article_id" if parsed.tags else "articles a"
         score = "NULL"
         excluded = compile_excluded_fts(parsed, expand)
         if excluded:
-            params["excluded"] = excluded
-            conditions.append(
-                f"a.id NOT IN (SELECT {FTS_ARTICLE_ID} FROM article_stems_fts WHERE article_stems_fts MATCH :excluded)")
+            params["excluded"] = stemindex.text_match(excluded)
+            conditions.append(f"a.id NOT IN (SELECT {key} FROM ({_hits(conn, [], params, match='excluded', rank=False)}) AS hit)")
     if parsed.has_exact:
         params["q"] = parsed.text
         conditions.append("na_match(a.title, a.lead, a.body, :q)")
-    by = "t0.published_utc, t0.article_id" if tag_driver == "join" else "a.published_utc, a.id"
+    by = "t0.published_utc, t0.article_id" if parsed.tags and not fts else "a.published_utc, a.id"
     newest = ", ".join(f"{column} DESC" for column in by.split(", "))
     order = {"relevance": "score" if fts else newest, "newest": newest, "oldest": by}[sort]
     where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
     if page is not None and fts and sort == "relevance":
         params["page"] = int(page)
-        ranked = (f"SELECT a.id AS id, {score} AS score\nFROM {source}\n{where}\n"
-                  f"ORDER BY score, a.id DESC LIMIT :page")
-        if window:  # the index alone ranks
-            ranked = f"SELECT hit.id AS id, hit.rank AS score\nFROM {window}\nORDER BY score, id DESC LIMIT :page"
-        elif not re.search(r"\ba\.", where):  # no condition needs the article row to rank
-            ranked = (f"SELECT {FTS_ARTICLE_ID} AS id, {score} AS score\nFROM article_stems_fts\n{where}\n"
-                      f"ORDER BY score, id DESC LIMIT :page")
+        if ranked is None:
+            ranked = (f"SELECT a.id AS id, {score} AS score\nFROM {source}\n{where}\n"
+                      f"ORDER BY score, a.id DESC LIMIT :page")
         sql = (f"SELECT {columns}, hit.score AS score\nFROM ({ranked}) AS hit\n"
                f"JOIN articles a ON a.id = hit.id\nORDER BY hit.score, hit.id DESC")
         return sql, params
@@ -464,7 +506,8 @@ def _sql_snippet(title, lead, body, text):
 
 def _sql_fts(text):
     parsed = _parsed(text)
-    return None if parsed is None else compile_fts(parsed)
+    fts = None if parsed is None else compile_fts(parsed)
+    return None if fts is None else _text_match(fts, parsed.tags)
 
 
 def _sql_period(published_utc, by):
@@ -486,7 +529,7 @@ def register_functions(conn) -> None:
     """Register the na_* SQL functions on a sqlite3 connection unless they are there.
 
     na_fold(text), na_fold_tag(text), na_tag_spelling(tag) (aggregate), na_stem(text), na_fts(query) → the MATCH expression
-    for article_stems_fts, na_article_id(article_stems_fts.rowid), na_match(title, lead, body, query), na_snippet(title, lead, body,
+    for a year's table of the stemmed index (article_stems_2026, …), na_article_id(that table's rowid), na_match(title, lead, body, query), na_snippet(title, lead, body,
     query), na_period(published_utc, 'day'|'week'|'month'), na_search(query[, limit]) → a
     JSON list of article ids exactly as `search` orders them, na_trend(query, by) → a JSON
     list of [period, count] as `trend` returns them.

@@ -56,13 +56,26 @@ def mirrors():
         server.stop()
 
 
+def stem_tables(conn) -> list[str]:
+    """The stemmed index's year tables, newest first."""
+    from newsarchive.stemindex import table_name, years
+
+    return [table_name(year) for year in years(conn)]
+
+
+def fts_tables(conn) -> list[str]:
+    """Every FTS5 table of the archive: the raw index and the stemmed index's year tables."""
+    return ["articles_fts", *stem_tables(conn)]
+
+
 def stemmed_index(conn) -> dict[int, list[tuple]]:
-    """What the contentless stemmed index holds, per article id: sorted (term, column, offset)."""
+    """What the contentless stemmed index holds, per article id: sorted (table, term, column, offset)."""
     from newsarchive.stemindex import ID_MASK
 
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_instances "
-                 "USING fts5vocab(main, article_stems_fts, instance)")
     held: dict[int, list[tuple]] = {}
-    for term, key, column, offset in conn.execute("SELECT term, doc, col, offset FROM temp.stem_instances"):
-        held.setdefault(key & ID_MASK, []).append((term, column, offset))
+    for table in stem_tables(conn):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}_instances")
+        conn.execute(f"CREATE VIRTUAL TABLE temp.{table}_instances USING fts5vocab(main, {table}, instance)")
+        for term, key, column, offset in conn.execute(f"SELECT term, doc, col, offset FROM temp.{table}_instances"):
+            held.setdefault(key & ID_MASK, []).append((table, term, column, offset))
     return {article_id: sorted(rows) for article_id, rows in held.items()}

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from conftest import REPO
 from newsarchive.crawl import MIRROR_SETTINGS
 from newsarchive.mirror import serve_synthetic
+from newsarchive.query import register_functions
 
 N = 120
 
@@ -27,7 +28,7 @@ QUERIES = [
     ("""SELECT a.url, snippet(articles_fts, 2, '[', ']', '…', 10) FROM articles_fts
         JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT 20""",
      ["пенсии"]),
-    ("SELECT count(*) FROM article_stems_fts WHERE article_stems_fts MATCH ?", ["пенси* OR налог*"]),
+    ("SELECT na_search(?, 20)", ["пенсия OR налог"]),  # the stemmed index's year tables, as datasette reads them
     ("""SELECT a.title, a.published_at FROM article_tags t JOIN articles a ON a.id = t.article_id
         WHERE t.tag_norm = ? ORDER BY a.published_utc DESC LIMIT 20""", ["пенсия 2026"]),
     ("SELECT site, count(*), max(published_utc) FROM articles GROUP BY site", []),
@@ -50,6 +51,7 @@ class Reader(threading.Thread):
             for sql, params in QUERIES:
                 try:
                     current = sqlite3.connect(self.uri, uri=True, timeout=0) if self.fresh else conn
+                    register_functions(current)
                     current.execute(sql, params).fetchall()
                     self.counts.append(current.execute("SELECT count(*) FROM articles").fetchone()[0])
                     if self.fresh:
@@ -104,6 +106,6 @@ def _has_schema(db_path) -> bool:
         return False
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'article_stems_fts'").fetchone()[0] > 0
+            return conn.execute("PRAGMA user_version").fetchone()[0] > 0
     except sqlite3.Error:
         return False

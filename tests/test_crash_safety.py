@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conftest import REPO, stemmed_index
+from conftest import REPO, fts_tables, stem_tables, stemmed_index
 from newsarchive.crawl import MIRROR_SETTINGS
 from newsarchive.mirror import serve_synthetic
 
@@ -76,7 +76,7 @@ def snapshot(db_path) -> dict:
     conn.row_factory = sqlite3.Row
     try:
         assert integrity_problems(conn) == []
-        for fts in ("articles_fts", "article_stems_fts"):
+        for fts in fts_tables(conn):
             conn.execute(f"INSERT INTO {fts}({fts}) VALUES('integrity-check')")  # raises when corrupt
         ids = {row["id"]: row["url"] for row in conn.execute("SELECT id, url FROM articles")}
         articles = {row["url"]: tuple(row[c] for c in COMPARED)
@@ -102,7 +102,7 @@ def snapshot(db_path) -> dict:
             "distinct_urls": conn.execute("SELECT count(DISTINCT url) FROM articles").fetchone()[0],
             "distinct_hashes": conn.execute("SELECT count(DISTINCT content_hash) FROM articles").fetchone()[0],
             "fts_rows": conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0],
-            "stem_fts_rows": conn.execute("SELECT count(*) FROM article_stems_fts").fetchone()[0],
+            "stem_fts_rows": sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in stem_tables(conn)),
             "versions": conn.execute("SELECT count(*) FROM versions").fetchone()[0],
             "articles": articles,
             "per_article": per_article,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import import_file
+from conftest import fts_tables, import_file, stem_tables
 from newsarchive import importer
 from newsarchive.db import open_db
 from newsarchive.importer import import_articles
@@ -47,7 +47,7 @@ def archive_state(db) -> dict:
         "versions": db.execute("SELECT article_id, body FROM versions ORDER BY id").fetchall(),
         "stories": sorted(map(sorted, stories.values())),
         "failures": db.execute("SELECT url, reason FROM failures ORDER BY id").fetchall(),
-        "stems": db.execute("SELECT rowid FROM article_stems_fts WHERE article_stems_fts MATCH 'пенс'").fetchall(),
+        "stems": [db.execute(f"SELECT rowid FROM {t} WHERE {t} MATCH 'пенс'").fetchall() for t in stem_tables(db.conn)],
         "raw": db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'дополнено'").fetchall(),
     }
 
@@ -62,7 +62,7 @@ def test_batches_store_what_one_article_at_a_time_stores(tmp_path):
     state = archive_state(batched)
     assert state == archive_state(one)
     assert state["stories"] == [[1, 2], [3]]  # the syndicated copy joined the report's story
-    for table in ("articles_fts", "article_stems_fts"):
+    for table in fts_tables(batched.conn):
         batched.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
 
 

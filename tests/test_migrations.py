@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import stemmed_index
+from conftest import fts_tables, stem_tables, stemmed_index
 from newsarchive.archive import store_article
 from newsarchive.db import SCHEMA_VERSION, open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
 from newsarchive.query import QueryError, _ConnectionDb, register_functions, search, search_ids
-from newsarchive.stemindex import STEMMER, stem_key
+from newsarchive.stemindex import STEMMER, stem_key, table_name, year_of_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
 
@@ -37,12 +37,14 @@ def test_version_2_archive_is_migrated(tmp_path):
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
     keys = {stem_key(published_utc, article_id)
             for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles")}
-    assert {key for (key,) in db.execute("SELECT rowid FROM article_stems_fts")} == keys
-    assert not db["article_stems"].exists()
+    tables = stem_tables(db.conn)
+    assert tables == [table_name(year) for year in sorted({year_of_key(key) for key in keys}, reverse=True)]
+    assert {key for t in tables for (key,) in db.execute(f"SELECT rowid FROM {t}")} == keys
+    assert not db["article_stems"].exists() and not db["article_stems_fts"].exists()
     assert dict(db.execute("SELECT url, published_day FROM articles").fetchall())["https://kt.kz/rus/a/1.html"] == \
         "2025-12-30"
     assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)
-    for table in ("articles_fts", "article_stems_fts"):
+    for table in fts_tables(db.conn):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
     assert {"пенс", "налогов", "елк"} <= {t for (t,) in db.execute("SELECT term FROM stem_terms")}
     assert [r["url"] for r in search(db, "пенсия")] == ["https://kt.kz/rus/a/1.html"]
@@ -57,7 +59,7 @@ def test_version_2_archive_is_migrated(tmp_path):
     assert store_article(db, normalise_article(changed)).status == "updated"
     assert [r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'перерасчёт'")] == [1]
     assert [r["id"] for r in search(db, "перерасчет")] == [1]
-    for table in ("articles_fts", "article_stems_fts"):
+    for table in fts_tables(db.conn):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
     db.conn.close()
     assert open_db(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # idempotent
@@ -69,7 +71,8 @@ def test_an_archive_indexed_by_another_stemmer_is_indexed_again(tmp_path):
     db = open_db(path)
     before = stemmed_index(db.conn)
     db.execute("UPDATE archive_meta SET value = 'PyStemmer 0.1; textnorm 0' WHERE name = 'stemmer'")
-    db.execute("INSERT INTO article_stems_fts (article_stems_fts) VALUES ('delete-all')")  # as if stemmed otherwise
+    for table in stem_tables(db.conn):  # as if stemmed otherwise
+        db.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
     db.conn.close()
     db = open_db(path)
     assert stemmed_index(db.conn) == before and len(before) == 4

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import newsarchive.reparse as reparse_module
-from conftest import crawl_mirrors, run_cli
+from conftest import crawl_mirrors, fts_tables, run_cli, stem_tables
 from newsarchive.db import open_db
 from newsarchive.mirror import serve_synthetic
 from newsarchive.reparse import reparse
@@ -48,7 +48,7 @@ def dump(db_path) -> dict[str, list]:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
         out = {}
         for table in tables:
-            if table in ("articles_fts", "article_stems_fts"):
+            if table in fts_tables(conn):
                 continue  # virtual tables: their content is in the shadow tables dumped here
             out[table] = sorted(map(repr, conn.execute(f"SELECT * FROM {table}").fetchall()))
         return out
@@ -104,12 +104,12 @@ def test_changed_extraction_updates_articles_tags_fts_and_stories(db_path, monke
     assert tagged == {after[url]["id"] for url in odd}
     fts = {r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'исправлено'")}
     assert fts == tagged
-    stems = {r[0] & ID_MASK for r in db.execute(
-        "SELECT rowid FROM article_stems_fts WHERE article_stems_fts MATCH 'селектор'")}
+    stems = {r[0] & ID_MASK for t in stem_tables(db.conn) for r in db.execute(
+        f"SELECT rowid FROM {t} WHERE {t} MATCH 'селектор'")}
     assert stems == tagged
     by_author = {r[0] for r in db.execute("SELECT rowid FROM articles WHERE author = 'Исправленный Автор'")}
     assert len(by_author) == N // 2
-    for fts_table in ("articles_fts", "article_stems_fts"):
+    for fts_table in fts_tables(db.conn):
         db.execute(f"INSERT INTO {fts_table}({fts_table}) VALUES('integrity-check')")
 
     again = reparse(db)  # the same extraction again: nothing left to change

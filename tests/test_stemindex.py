@@ -6,13 +6,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import stemmed_index
+from conftest import stem_tables, stemmed_index
 from newsarchive.archive import store_article
 from newsarchive.db import open_db
 from newsarchive.model import Article
 from newsarchive.normalise import normalise_article
 from newsarchive.query import search
-from newsarchive.stemindex import ID_BITS, ID_MASK, article_id_sql, key_range, stem_key
+from newsarchive.stemindex import ID_BITS, ID_MASK, article_id_sql, key_range, stem_key, tag_token
 
 
 def _moments(count=400, seed=7):
@@ -92,9 +92,11 @@ def test_a_changed_publication_time_moves_the_key():
     assert [r["id"] for r in search(db, "кодекс", since="2025-05-01", until="2025-06-30")] == [1]
     published_utc = db.execute("SELECT published_utc FROM articles WHERE id = 1").fetchone()[0]
     held = stemmed_index(db.conn)
-    assert [stem_key(published_utc, 1)] == [r[0] for r in db.execute("SELECT rowid FROM article_stems_fts")]
-    assert ("втор", "body", 4) in held[1] and not any(term == "перв" for term, _, _ in held[1])
-    db.execute("INSERT INTO article_stems_fts(article_stems_fts, rank) VALUES ('integrity-check', 1)")  # raises if not
+    rows = {table: [r[0] for r in db.execute(f"SELECT rowid FROM {table}")] for table in stem_tables(db.conn)}
+    assert rows == {"article_stems_2026": [], "article_stems_2025": [stem_key(published_utc, 1)]}  # moved to its year
+    assert ("article_stems_2025", "втор", "body", 4) in held[1] and not any(row[1] == "перв" for row in held[1])
+    for table in rows:
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
 
 
 def test_relevance_window_holds_the_most_recently_published(monkeypatch):
@@ -108,3 +110,70 @@ def test_relevance_window_holds_the_most_recently_published(monkeypatch):
         store_article(db, _article(number, published, "Тарифы на воду повысят с весны. " * (2 + number)))
     assert sorted(r["id"] for r in search(db, "тариф")) == [1, 3]
     assert sorted(r["id"] for r in search(db, "тариф", sort="newest")) == [1, 2, 3]
+
+
+def _poison(db, table: str) -> None:
+    """Empty a table's index data, so that any read of its index fails."""
+    db.execute(f"DELETE FROM {table}_data WHERE id > 10")
+
+
+def test_the_relevance_window_reads_older_years_only_when_the_newer_are_short(monkeypatch):
+    import newsarchive.query as query
+
+    monkeypatch.setattr(query, "RANK_WINDOW", 2)
+    db = open_db(":memory:")
+    for number, published in ((1, "2024-05-01T10:00:00+05:00"), (2, "2026-03-01T10:00:00+05:00"),
+                              (3, "2026-02-01T10:00:00+05:00")):
+        store_article(db, _article(number, published, "Тарифы на воду повысят с весны. " * (2 + number)))
+    store_article(db, _article(4, "2024-06-01T10:00:00+05:00", "Котельную запустят к зиме. " * 3))
+    _poison(db, "article_stems_2024")
+    assert sorted(r["id"] for r in search(db, "тариф")) == [2, 3]  # 2026 had the window: 2024 never read
+    with pytest.raises(sqlite3.DatabaseError):
+        search(db, "котельная")  # in 2026 not at all: 2024 is read, and is broken
+
+
+def test_a_date_range_reads_only_the_years_it_covers():
+    db = open_db(":memory:")
+    store_article(db, _article(1, "2024-05-01T10:00:00+05:00", "Тарифы на воду повысят с весны. " * 3))
+    store_article(db, _article(2, "2026-03-01T10:00:00+05:00", "Тарифы на тепло повысят с осени. " * 3))
+    _poison(db, "article_stems_2024")
+    assert [r["id"] for r in search(db, "тариф", since="2025-12-31")] == [2]
+    with pytest.raises(sqlite3.DatabaseError):
+        search(db, "тариф", since="2023-12-31")
+
+
+def test_tags_in_the_index_follow_the_article():
+    db = open_db(":memory:")
+    first = _article(1, "2026-01-13T10:00:00+05:00", "Пенсии выросли в январе. " * 4)
+    first.tags = ["Пенсия 2026"]
+    store_article(db, first)
+    assert [r["id"] for r in search(db, "пенсия", tags=["ПЕНСИЯ  2026"])] == [1]
+    retagged = _article(1, "2026-01-13T10:00:00+05:00", "Пенсии выросли в январе. " * 4)
+    retagged.tags = ["ВКО"]
+    store_article(db, retagged)
+    assert search(db, "пенсия", tags=["Пенсия 2026"]) == []
+    assert [r["id"] for r in search(db, "пенсия", tags=["вко"])] == [1]
+    assert [r["id"] for r in search(db, "пенсия", tags=["вко"], since="2026-01-13", until="2026-01-13")] == [1]
+    for table in stem_tables(db.conn):
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_tag_token_is_never_matched_as_a_word():
+    db = open_db(":memory:")
+    article = _article(1, "2026-01-13T10:00:00+05:00", "Пенсии выросли в январе. " * 4)
+    article.tags = ["Пенсия 2026"]
+    store_article(db, article)
+    token = tag_token("Пенсия 2026")
+    assert db.execute("SELECT count(*) FROM article_stems_2026 WHERE article_stems_2026 MATCH ?",
+                      (f"tags : {token}",)).fetchone() == (1,)
+    assert search(db, token) == [] and search(db, token[:5]) == []
+
+
+def test_undated_articles_are_outside_every_date_range():
+    db = open_db(":memory:")
+    store_article(db, _article(1, None, "Тарифы на воду повысят с весны. " * 3))
+    store_article(db, _article(2, "2026-03-01T10:00:00+05:00", "Тарифы на тепло повысят с осени. " * 3))
+    assert stem_tables(db.conn) == ["article_stems_2026", "article_stems_1990"]
+    assert sorted(r["id"] for r in search(db, "тариф")) == [1, 2]
+    assert [r["id"] for r in search(db, "тариф", until="2026-12-31")] == [2]
+    assert [r["id"] for r in search(db, "тариф", since="1980-01-01")] == [2]
