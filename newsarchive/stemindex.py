@@ -68,7 +68,7 @@ def _day(published_utc: str | None) -> int:
 
 
 def stem_key(published_utc: str | None, article_id: int) -> int:
-    """The key of an article's row in article_stems_fts."""
+    """The key of an article's row in its year's table of the stemmed index."""
     if not 0 < int(article_id) <= ID_MASK:
         raise ValueError(f"article id {article_id} does not fit the stemmed index's key")
     return _day(published_utc) << ID_BITS | int(article_id)
