@@ -345,9 +345,9 @@ def _index_worker(kind: str, path: str, inbox, outbox) -> None:
         if kind == "stem":
             terms = set()
             for table in tables:
-                side.execute(f"CREATE VIRTUAL TABLE {table}_terms USING fts5vocab({table}, 'col')")
-                terms.update(term for (term,) in side.execute(f"SELECT term FROM {table}_terms WHERE col != 'tags'"))
-            terms = sorted(terms)
+                side.execute(f"CREATE VIRTUAL TABLE {table}_terms USING fts5vocab({table}, 'row')")
+                terms.update(term for (term,) in side.execute(f"SELECT term FROM {table}_terms"))
+            terms = sorted(term for term in terms if not term.startswith(stemindex.TAG_MARK))
             cpu.step("vocabulary")
         outbox.put(("done", count, dict(cpu), terms, sorted(int(t[2:]) for t in tables if t != "f")))
     except BaseException as error:

@@ -217,9 +217,8 @@ def _exact_dates(params: dict) -> list[str]:
 
 
 def _text_match(fts: str, tags: list[str]) -> str:
-    """The MATCH expression: the query's words in the text columns, and every tag."""
-    expression = stemindex.text_match(fts)
-    return f"{expression} AND {stemindex.tags_match(tags)}" if tags else expression
+    """The MATCH expression: the query's words, and every tag."""
+    return f"({fts}) AND {stemindex.tags_match(tags)}" if tags else fts
 
 
 def _hits(conn, index_conditions: list[str], params: dict, *, match: str = "fts", rank: bool = True,
@@ -319,7 +318,7 @@ def search_sql(parsed: Query, *, conn, since=None, until=None, sort="auto", colu
         score = "NULL"
         excluded = compile_excluded_fts(parsed, expand)
         if excluded:
-            params["excluded"] = stemindex.text_match(excluded)
+            params["excluded"] = excluded
             conditions.append(f"a.id NOT IN (SELECT {key} FROM ({_hits(conn, [], params, match='excluded', rank=False)}) AS hit)")
     if parsed.has_exact:
         params["q"] = parsed.text

@@ -3,8 +3,8 @@
 
 Each table holds the Snowball stems of its articles' title, lead and body
 (newsarchive.textnorm.stem_text) without storing them a second time, and one token per tag
-(`tag_token`) in a fourth column, so that a text search within a tag is one FTS5 query: FTS5
-intersects the word's and the tag's doclists itself. Writers add an article's row with
+(`tag_token`) in a fourth column (bm25 weight 0: tags filter, never score), so that a text
+search within a tag is one FTS5 query: FTS5 intersects the word's and the tag's doclists itself. Writers add an article's row with
 `index_article` and take it out with `unindex_article`, which hands FTS5 the stems and tags
 of the article as it was indexed (stemmed again: the stemmer is deterministic). The
 stemmer's identity is kept in `archive_meta`; an archive opened by a different stemmer is
@@ -89,13 +89,11 @@ def key_range(since_utc: str | None, until_utc: str | None) -> tuple[int | None,
 
 
 #: What the stems depend on: the Snowball library, our own folding rules and the tag tokens.
-STEMMER = f"PyStemmer {Stemmer.version()}; textnorm {TEXTNORM_VERSION}; tags 1"
+STEMMER = f"PyStemmer {Stemmer.version()}; textnorm {TEXTNORM_VERSION}; tags 2"
 #: A year's table is PREFIX + the year; its fts5vocab table (term, doc, cnt) adds VOCAB_SUFFIX.
 PREFIX = "article_stems_"
 VOCAB_SUFFIX = "_vocab"
 COLUMNS = ("title", "lead", "body", "tags")
-#: The columns a text query matches in (the tags column holds tag tokens, not words).
-TEXT_COLUMNS = ("title", "lead", "body")
 #: Stemmed text is folded words joined by spaces, which FTS5's ascii tokenizer splits as
 #: unicode61 would, at a third of the cost; tag tokens are ASCII letters and digits.
 TOKENIZE = "ascii"
@@ -150,10 +148,17 @@ def years_between(conn, low_key: int | None, high_key: int | None) -> list[int]:
     return found
 
 
+#: What starts every tag token: not a word character, so no stem (runs of word characters,
+#: newsarchive.textnorm.words) and no query word ever equals or prefixes a tag token, while
+#: the ascii tokenizer keeps it in the token (it splits on ASCII punctuation only). So a
+#: query needs no column filter, which would double the cost of bm25's document counts.
+TAG_MARK = "\u00b7"
+
+
 def tag_token(tag: str) -> str:
-    """The token that stands for a tag (folded: fold_tag) in the index's tags column: 't' and
-    64 bits of its hash, letters and digits the ascii tokenizer keeps whole."""
-    return "t" + hashlib.blake2b(fold_tag(tag).encode(), digest_size=8).hexdigest()
+    """The token that stands for a tag (folded: fold_tag) in the index's tags column: TAG_MARK,
+    't' and 64 bits of its hash."""
+    return TAG_MARK + "t" + hashlib.blake2b(fold_tag(tag).encode(), digest_size=8).hexdigest()
 
 
 def tag_tokens(tags: Iterable[str] | str | None) -> str:
@@ -163,14 +168,9 @@ def tag_tokens(tags: Iterable[str] | str | None) -> str:
     return " ".join(dict.fromkeys(tag_token(t) for t in tags or () if fold_tag(t)))
 
 
-def text_match(expression: str) -> str:
-    """A MATCH expression limited to the text columns (never a tag token)."""
-    return "{" + " ".join(TEXT_COLUMNS) + "} : (" + expression + ")"
-
-
 def tags_match(tags: Iterable[str]) -> str:
     """The MATCH expression of "has every one of these tags"."""
-    return " AND ".join(f"tags : {tag_token(t)}" for t in tags)
+    return " AND ".join(f'"{tag_token(t)}"' for t in tags)
 
 
 def stem_fields(title: str | None, lead: str | None, body: str | None) -> tuple[str, str, str]:

@@ -165,8 +165,9 @@ def test_a_tag_token_is_never_matched_as_a_word():
     store_article(db, article)
     token = tag_token("Пенсия 2026")
     assert db.execute("SELECT count(*) FROM article_stems_2026 WHERE article_stems_2026 MATCH ?",
-                      (f"tags : {token}",)).fetchone() == (1,)
-    assert search(db, token) == [] and search(db, token[:5]) == []
+                      (f'tags : "{token}"',)).fetchone() == (1,)
+    assert search(db, token) == [] and search(db, token[:5]) == [] and search(db, token[1:]) == []
+    assert db.execute("SELECT count(*) FROM stem_terms WHERE term LIKE ?", (f"%{token[2:]}%",)).fetchone() == (0,)
 
 
 def test_undated_articles_are_outside_every_date_range():
