@@ -99,15 +99,22 @@ def test_a_changed_publication_time_moves_the_key():
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
 
 
-def test_relevance_window_holds_the_most_recently_published(monkeypatch):
+def _tariffs_ranked_two_at_a_time(monkeypatch, published: tuple[str, ...]):
+    """An archive of articles about tariffs published at these times (ids from 1, in this
+    order), searched with a relevance window of 2."""
     import newsarchive.query as query
 
     monkeypatch.setattr(query, "RANK_WINDOW", 2)
     db = open_db(":memory:")
+    for number, moment in enumerate(published, start=1):
+        store_article(db, _article(number, moment, "Тарифы на воду повысят с весны. " * (2 + number)))
+    return db
+
+
+def test_relevance_window_holds_the_most_recently_published(monkeypatch):
     # archived newest first: archive order and publication order disagree
-    for number, published in ((1, "2026-03-01T10:00:00+05:00"), (2, "2025-01-01T10:00:00+05:00"),
-                              (3, "2026-02-01T10:00:00+05:00")):
-        store_article(db, _article(number, published, "Тарифы на воду повысят с весны. " * (2 + number)))
+    db = _tariffs_ranked_two_at_a_time(monkeypatch, ("2026-03-01T10:00:00+05:00", "2025-01-01T10:00:00+05:00",
+                                                     "2026-02-01T10:00:00+05:00"))
     assert sorted(r["id"] for r in search(db, "тариф")) == [1, 3]
     assert sorted(r["id"] for r in search(db, "тариф", sort="newest")) == [1, 2, 3]
 
@@ -118,13 +125,8 @@ def _poison(db, table: str) -> None:
 
 
 def test_the_relevance_window_reads_older_years_only_when_the_newer_are_short(monkeypatch):
-    import newsarchive.query as query
-
-    monkeypatch.setattr(query, "RANK_WINDOW", 2)
-    db = open_db(":memory:")
-    for number, published in ((1, "2024-05-01T10:00:00+05:00"), (2, "2026-03-01T10:00:00+05:00"),
-                              (3, "2026-02-01T10:00:00+05:00")):
-        store_article(db, _article(number, published, "Тарифы на воду повысят с весны. " * (2 + number)))
+    db = _tariffs_ranked_two_at_a_time(monkeypatch, ("2024-05-01T10:00:00+05:00", "2026-03-01T10:00:00+05:00",
+                                                     "2026-02-01T10:00:00+05:00"))
     store_article(db, _article(4, "2024-06-01T10:00:00+05:00", "Котельную запустят к зиме. " * 3))
     _poison(db, "article_stems_2024")
     assert sorted(r["id"] for r in search(db, "тариф")) == [2, 3]  # 2026 had the window: 2024 never read
