@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from search_bench import Generator  # noqa: E402
 
-from newsarchive.db import open_db  # noqa: E402
-from newsarchive.importer import IMPORT_BATCH, import_articles  # noqa: E402
+from newsarchive.store.importer import IMPORT_BATCH, import_articles  # noqa: E402
+from newsarchive.store.schema import open_db  # noqa: E402
 from newsarchive.textnorm import stem_text  # noqa: E402
 
 

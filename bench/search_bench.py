@@ -15,7 +15,7 @@ indexes) is timed on its own.
 
 Reported: import rate (and the store_article path on a sample, as the baseline), p50/p95
 latency of a tag query, a one-word query and word + tag + date range through
-newsarchive.query.search, baselines measured in the same run (a LIKE scan, the raw
+newsarchive.search.sql.search, baselines measured in the same run (a LIKE scan, the raw
 unstemmed FTS index), and database size per article.
 """
 
@@ -38,12 +38,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsarchive.archive import store_article  # noqa: E402
 from newsarchive.bulk import bulk_import  # noqa: E402
-from newsarchive.db import open_db  # noqa: E402
+
 from newsarchive.model import Article  # noqa: E402
-from newsarchive.normalise import normalise_article  # noqa: E402
-from newsarchive.query import parse_bound, search  # noqa: E402
+from newsarchive.search import search  # noqa: E402
+from newsarchive.search.dates import parse_bound  # noqa: E402
+from newsarchive.store.archive import store_article  # noqa: E402
+from newsarchive.store.normalise import normalise_article  # noqa: E402
+from newsarchive.store.schema import open_db  # noqa: E402
 from newsarchive.textnorm import fold_tag, words  # noqa: E402
 
 SEED = 20261126
@@ -156,7 +158,7 @@ class Generator:
         self.tag_cdf = zipf_weights(len(self.tags), 0.9)
         self.site_cdf = zipf_weights(len(SITES), 0.8)
         # Three whole years (UTC): the newest year's table of the stemmed index is full, the
-        # worst case for a search (newsarchive.stemindex keeps a table per year).
+        # worst case for a search (newsarchive.store.stemindex keeps a table per year).
         self.start = datetime(2023, 1, 1, tzinfo=timezone.utc)
         self.span_minutes = 3 * 365 * 24 * 60
         self._flatten()

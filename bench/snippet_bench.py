@@ -1,4 +1,4 @@
-"""Snippet micro-benchmark: newsarchive.snippets.snippet against the word-by-word reference
+"""Snippet micro-benchmark: newsarchive.search.snippets.snippet against the word-by-word reference
 implementation kept in tests/test_snippets.py.
 
     .venv/bin/python bench/snippet_bench.py [--articles 2000] [--rounds 5]
@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsarchive.querylang import parse  # noqa: E402
-from newsarchive.snippets import _candidates, _phrase, snippet  # noqa: E402
+from newsarchive.search.querylang import parse  # noqa: E402
+from newsarchive.search.snippets import _candidates, _phrase, snippet  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("test_snippets", ROOT / "tests" / "test_snippets.py")
 _tests = importlib.util.module_from_spec(_spec)

@@ -23,7 +23,7 @@ EXTRACTED_FIELDS = (
 )
 
 
-@dataclass
+@dataclass(repr=False)
 class Article:
     """One news article as archived.
 
@@ -52,6 +52,9 @@ class Article:
     content_hash: str | None = None
     raw_html: bytes | None = field(default=None, repr=False)
     http_encoding: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:  # log lines name the article, never print its text
+        return f"<Article {self.url!r:.300} {self.title!r:.120}>"
 
     def to_dict(self, *, with_raw: bool = False) -> dict:
         data = asdict(self)

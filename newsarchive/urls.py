@@ -10,6 +10,12 @@ TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|yclid|ysclid|_openstat|from|ref|share|mc_cid|mc_eid|igshid|amp)$",
     re.IGNORECASE,
 )
+_NOT_ARTICLE = re.compile(
+    r"/(tags?|category|categories|rubric|author|authors|journalists|page|search|archive_tags|login|"
+    r"register|contacts?|about|advert\w*|rss|feed|sitemap)(/|$)|\.(jpe?g|png|gif|webp|pdf|css|js|xml|svg|mp4)$",
+    re.IGNORECASE,
+)
+_ARTICLE_HINT = re.compile(r"\d{4,}|\.html?$|/\d{4}/\d{2}/|-[a-z0-9]+-[a-z0-9]+", re.IGNORECASE)
 _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html$|$)", re.IGNORECASE)
 
 
@@ -31,3 +37,17 @@ def canonicalize_url(url: str) -> str:
         path = path.rstrip("/")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def looks_like_article(url: str, host: str) -> bool:
+    """A guess for unknown sites: same host, a deep or numbered path, not a tag/category/page."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").removeprefix("www.") != host.removeprefix("www."):
+        return False
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if _NOT_ARTICLE.search(parts.path) or path in ("", "/"):
+        return False
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments or not _ARTICLE_HINT.search(path):
+        return False
+    return len(segments) >= 2 or len(segments[-1]) > 20

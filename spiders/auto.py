@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from newsarchive import discovery
-from newsarchive.sites import Site
-from spiders.news import NewsSpider
+from newsarchive.spiders.news import NewsSpider
+
+from newsarchive.crawl import discovery
+from newsarchive.sites import auto_site
+from newsarchive.urls import looks_like_article
 
 
 class AutoSpider(NewsSpider):
@@ -17,12 +19,9 @@ class AutoSpider(NewsSpider):
     def __init__(self, *args, url: str | None = None, **kwargs):
         if not url:
             raise ValueError("the auto spider needs -a url=https://site/")
-        parts = urlsplit(url if "://" in url else f"https://{url}")
-        origin = f"{parts.scheme}://{parts.netloc}"
-        self.site = Site(name="auto", domain=(parts.hostname or "").removeprefix("www."), base_url=origin,
-                         region="unknown")
-        self.start_url = parts.geturl()
-        super().__init__(*args, base_url=origin, **kwargs)
+        self.site = auto_site(url)
+        self.start_url = urlsplit(url if "://" in url else f"https://{url}").geturl()
+        super().__init__(*args, base_url=self.site.base_url, **kwargs)
 
     async def start(self):
         yield self.request(self.site.url("/robots.txt"), callback=self.parse_robots)
@@ -36,7 +35,7 @@ class AutoSpider(NewsSpider):
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         if source in ("feed", "sitemap"):
             return host == self.site.domain
-        return discovery.looks_like_article(url, self.site.domain)
+        return looks_like_article(url, self.site.domain)
 
     def parse_robots(self, response):
         for sitemap in discovery.robots_sitemaps(response.body):

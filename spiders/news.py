@@ -14,14 +14,12 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from newsarchive import discovery
-from newsarchive.archive import is_known_url
-from newsarchive.clock import parse_iso
-from newsarchive.db import open_db
-from newsarchive.extract import extract
-from newsarchive.middlewares import recently_rejected
-from newsarchive.model import Article
+from newsarchive import clock
+from newsarchive.crawl import discovery
+from newsarchive.crawl.archive import archive
+from newsarchive.extract import ExtractionError, article_from_page
 from newsarchive.sites import Site
+from newsarchive.store.archive import is_known_url, recently_rejected, record_failure
 from newsarchive.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -37,7 +35,6 @@ class NewsSpider(scrapy.Spider):
         self.base_url = (base_url or self.site.base_url).rstrip("/")
         self.max_pages = int(max_pages) if max_pages else None
         self.allowed_domains = [urlsplit(self.base_url).hostname or self.site.domain]
-        self._archive = None  # read-only use: what is archived already, did the last crawl finish?
         self._walk_may_stop: bool | None = None
         self._discovered: set[str] = set()
 
@@ -104,7 +101,7 @@ class NewsSpider(scrapy.Spider):
 
     def conditional_request(self, url: str, callback) -> scrapy.Request:
         """A feed or (child) sitemap request sent with the validators of its last full read
-        (newsarchive.middlewares.ConditionalRequests); a 304 ends it there. The site entry's own
+        (newsarchive.crawl.middlewares.ConditionalRequests); a 304 ends it there. The site entry's own
         sitemaps are not asked conditionally: an unchanged index may list changed children."""
         return self.request(url, callback=callback,
                               meta={"conditional": True, "validator_url": self.archive_url(url)})
@@ -144,16 +141,16 @@ class NewsSpider(scrapy.Spider):
             return False
         if date.tzinfo is None:
             date = date.replace(tzinfo=timezone.utc)
-        if date > (now or datetime.now(timezone.utc)):
+        if date > (now or clock.now()):
             return False
-        row = self._db().execute(
+        row = archive(self.crawler).execute(
             """SELECT a.last_seen, a.fetched_at, a.modified_at FROM article_urls u
                JOIN articles a ON a.id = u.article_id WHERE u.url = ?""",
             [canonicalize_url(self.archive_url(self.fetch_url(url)))],
         ).fetchone()
         if row is None:
             return False
-        stored = [parse_iso(value) for value in row]
+        stored = [clock.parse_iso(value) for value in row]
         stored = [value for value in stored if value is not None]
         return bool(stored) and date > max(stored)
 
@@ -179,15 +176,10 @@ class NewsSpider(scrapy.Spider):
         link = discovery.next_page_link(response.body, response.url)
         return self.fetch_url(link) if link else None
 
-    def _db(self):
-        if self._archive is None:
-            self._archive = open_db(self.settings.get("NEWSARCHIVE_DB"))
-        return self._archive
-
     def _all_archived(self, urls: list[str]) -> bool:
         """True when every article of a listing page is archived (or was just rejected): older
         pages hold nothing new."""
-        db = self._db()
+        db = archive(self.crawler)
         return all(is_known_url(db, self.archive_url(url)) or recently_rejected(db, self.archive_url(url))
                    for url in urls)
 
@@ -197,8 +189,8 @@ class NewsSpider(scrapy.Spider):
         --max-minutes, older pages may still hold articles it never reached, so walk them all
         (their archived articles are skipped before download, so this costs listing pages only)."""
         if self._walk_may_stop is None:
-            current = getattr(self, "crawl_run_id", None)  # set by newsarchive.runs.CrawlRunRecorder
-            row = self._db().execute(
+            current = getattr(self, "crawl_run_id", None)  # set by newsarchive.crawl.runs.CrawlRunRecorder
+            row = archive(self.crawler).execute(
                 """SELECT status FROM crawl_runs WHERE (? IS NULL OR id < ?)
                    AND instr(',' || sites || ',', ?) > 0 ORDER BY id DESC LIMIT 1""",
                 [current, current, f",{self.name},"],
@@ -212,34 +204,21 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response):
         url = response.meta.get("archive_url") or self.archive_url(response.url)
-        fetched = datetime.now(timezone.utc)
         self.crawler.stats.inc_value("newsarchive/pages")
         self._count_selector_misses(response)
-        encoding = _header_charset(response)
         try:
-            fields = extract(response.body, url, fetched_at=fetched, site=self.site, http_encoding=encoding)
-        except Exception as error:  # one bad page must not stop the crawl
-            logger.error("extraction failed for %s: %r", url, error)
+            yield article_from_page(response.body, url, fetched_at=clock.now(), site=self.site,
+                                    http_encoding=_header_charset(response))
+        except ExtractionError as error:  # one bad page must not stop the crawl
+            logger.error("%s: %s", url, error)
             self.crawler.stats.inc_value("newsarchive/extraction_errors")
-            fields = {"url": url}
-        fields["url"] = url
-        yield Article.from_dict({
-            **fields,
-            "site": self.site.domain,
-            "region": self.site.region,
-            "fetched_at": fetched.isoformat(timespec="seconds"),
-            "raw_html": response.body,
-            "http_encoding": encoding,
-        })
+            record_failure(archive(self.crawler), url, "extraction_error", site=self.site.domain, detail=str(error),
+                           run_id=getattr(self, "crawl_run_id", None))
 
     def _count_selector_misses(self, response):
         for key, selector in self.site.selectors.items():
             if not response.css(selector):
                 self.crawler.stats.inc_value(f"newsarchive/selector_miss/{key}")
-
-    def closed(self, reason):
-        if self._archive is not None:
-            self._archive.close()
 
 
 def _header_charset(response) -> str | None:
@@ -254,5 +233,5 @@ def _header_charset(response) -> str | None:
 def spider_for(site: Site) -> type[NewsSpider]:
     """A NewsSpider subclass for one site entry, named after it."""
     class_name = "".join(part.capitalize() for part in site.name.replace("-", "_").split("_")) + "Spider"
-    return type(class_name, (NewsSpider,), {"name": site.name, "site": site, "__module__": "spiders.sites",
+    return type(class_name, (NewsSpider,), {"name": site.name, "site": site, "__module__": "newsarchive.spiders.sites",
                                             "__doc__": f"{site.title or site.domain} ({site.region})."})

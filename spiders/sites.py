@@ -1,7 +1,8 @@
 """One spider per site entry in newsarchive/sites/*.toml (what `scrapy list` shows)."""
 
+from newsarchive.spiders.news import spider_for
+
 from newsarchive.sites import load_sites
-from spiders.news import spider_for
 
 for _site in load_sites().values():
     _spider = spider_for(_site)

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from mirrors.server import mirror_names, serve_mirrors
 
-from newsarchive.crawl import MIRROR_SETTINGS
-from newsarchive.mirror import mirror_names, serve_mirrors
+from newsarchive.crawl.runner import MIRROR_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", REPO.parent / "shared"))
@@ -29,7 +29,7 @@ def import_file(tmp_path: Path, lines: list[str]):
     from click.testing import CliRunner
 
     from newsarchive.cli import cli
-    from newsarchive.db import open_db
+    from newsarchive.store.schema import open_db
 
     jsonl, db_path = tmp_path / "articles.jsonl", tmp_path / "news.db"
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -58,7 +58,7 @@ def mirrors():
 
 def stem_tables(conn) -> list[str]:
     """The stemmed index's year tables, newest first."""
-    from newsarchive.stemindex import table_name, years
+    from newsarchive.store.stemindex import table_name, years
 
     return [table_name(year) for year in years(conn)]
 
@@ -70,7 +70,7 @@ def fts_tables(conn) -> list[str]:
 
 def stemmed_index(conn) -> dict[int, list[tuple]]:
     """What the contentless stemmed index holds, per article id: sorted (table, term, column, offset)."""
-    from newsarchive.stemindex import ID_MASK
+    from newsarchive.store.stemindex import ID_MASK
 
     held: dict[int, list[tuple]] = {}
     for table in stem_tables(conn):

@@ -4,13 +4,13 @@ import json
 
 import numpy as np
 import pytest
-
-from newsarchive.archive import archive_article, is_known_url, store_article
-from newsarchive.db import open_db
-from newsarchive.model import Article
-from newsarchive.normalise import normalise_article
-from newsarchive.stories import THRESHOLD, band_keys, signature, similarity
 from conftest import fts_tables, stemmed_index
+
+from newsarchive.model import Article
+from newsarchive.store.archive import archive_article, is_known_url, store_article
+from newsarchive.store.normalise import normalise_article
+from newsarchive.store.schema import open_db
+from newsarchive.store.stories import THRESHOLD, band_keys, signature, similarity
 
 PARAGRAPHS = [
     "С 1 января 2026 года размер базовой пенсионной выплаты в Казахстане увеличится, сообщили в министерстве труда.",
@@ -82,14 +82,14 @@ def test_syndicated_copy_with_credit_line_joins_the_same_story(db):
 
 def test_rejected_article_leaves_a_failure_and_no_row(db):
     result = archive_article(db, Article(url="https://matritca.kz/news/2-x.html", title="", body="текст"))
-    assert result is None
+    assert (result.status, result.reason, result.article_id) == ("rejected", "no_title", None)
     assert db["articles"].count == 0
     (failure,) = db.query("select reason, url from failures")
     assert failure == {"reason": "no_title", "url": "https://matritca.kz/news/2-x.html"}
 
 
 def test_failed_transaction_leaves_nothing_behind(db, monkeypatch):
-    import newsarchive.archive as archive
+    import newsarchive.store.archive as archive
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")

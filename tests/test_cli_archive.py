@@ -6,13 +6,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SHARED, import_file, run_cli
+from mirrors.server import MIRRORS_DIR, load_manifest, serve_mirror
+
 from newsarchive.cli import cli
-from newsarchive.crawl import MIRROR_SETTINGS
-from newsarchive.db import open_db
-from newsarchive.mirror import MIRRORS_DIR, load_manifest, serve_mirror
+from newsarchive.crawl.runner import MIRROR_SETTINGS
 from newsarchive.sites import load_sites
+from newsarchive.store.schema import open_db
 
 COMMANDS = ["crawl", "import", "extract", "sites", "health", "demo", "check-live"]
 

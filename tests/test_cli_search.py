@@ -8,9 +8,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from test_search import build_archive
 
 from newsarchive.cli import cli
-from test_search import build_archive
 
 COMMANDS = ["search", "tags", "stats", "trend", "serve"]
 
@@ -128,9 +128,9 @@ def test_query_words_may_start_with_a_dash_and_come_unquoted(tmp_path):
     from click.testing import CliRunner
 
     from newsarchive.cli import cli
-    from newsarchive.db import open_db
     from newsarchive.model import Article
-    from newsarchive.archive import archive_article
+    from newsarchive.store.archive import archive_article
+    from newsarchive.store.schema import open_db
 
     db_path = tmp_path / "news.db"
     db = open_db(db_path)

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conftest import REPO
-from newsarchive.crawl import MIRROR_SETTINGS
-from newsarchive.mirror import serve_synthetic
-from newsarchive.query import register_functions
+from mirrors.server import serve_synthetic
+
+from newsarchive.crawl.runner import MIRROR_SETTINGS
+from newsarchive.search.functions import register_functions
 
 N = 120
 

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conftest import REPO, fts_tables, stem_tables, stemmed_index
-from newsarchive.crawl import MIRROR_SETTINGS
-from newsarchive.mirror import serve_synthetic
+from mirrors.server import serve_synthetic
+
+from newsarchive.crawl.runner import MIRROR_SETTINGS
 
 N = 500
 KILLS = 5

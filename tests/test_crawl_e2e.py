@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import crawl_mirrors
-from newsarchive.db import open_db
-from newsarchive.mirror import load_manifest, mirror_names
+from mirrors.server import load_manifest, mirror_names
+
+from newsarchive.store.schema import open_db
 
 ALMATY = ZoneInfo("Asia/Almaty")
 FIELDS = ("title", "lead", "body", "author", "section", "credited_source", "credited_via", "language",
@@ -108,8 +108,9 @@ def test_plain_scrapy_crawl_of_a_mirror_with_base_url(tmp_path):
     import sys
 
     from conftest import REPO
-    from newsarchive.crawl import MIRROR_SETTINGS
-    from newsarchive.mirror import MIRRORS_DIR, serve_mirror
+    from mirrors.server import MIRRORS_DIR, serve_mirror
+
+    from newsarchive.crawl.runner import MIRROR_SETTINGS
 
     db_path = tmp_path / "scrapy.db"
     settings = [arg for key, value in {**MIRROR_SETTINGS, "NEWSARCHIVE_DB": db_path}.items()

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import REPO, run_cli
-from newsarchive.crawl import MIRROR_SETTINGS
-from newsarchive.mirror import SyntheticMirror
+from mirrors.server import SyntheticMirror
+
+from newsarchive.crawl.runner import MIRROR_SETTINGS
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -176,7 +176,7 @@ def _drain(fd: int, into: bytearray) -> None:
 # Politeness -------------------------------------------------------------------------------
 
 def test_polite_defaults():
-    from newsarchive import settings
+    from newsarchive.crawl import settings
 
     assert settings.ROBOTSTXT_OBEY is True
     assert settings.AUTOTHROTTLE_ENABLED is True
@@ -185,11 +185,15 @@ def test_polite_defaults():
     assert settings.NEWSARCHIVE_CONTACT_URL in settings.USER_AGENT and "newsarchive" in settings.USER_AGENT
     assert 429 in settings.RETRY_HTTP_CODES and 503 in settings.RETRY_HTTP_CODES
     assert settings.DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
-    assert "newsarchive.middlewares.BackoffRetryMiddleware" in settings.DOWNLOADER_MIDDLEWARES
+    assert "newsarchive.crawl.middlewares.BackoffRetryMiddleware" in settings.DOWNLOADER_MIDDLEWARES
 
 
 def test_retry_delay_rules():
-    from newsarchive.middlewares import backoff_seconds, retry_after_seconds, retry_delay
+    from newsarchive.crawl.middlewares import (
+        backoff_seconds,
+        retry_after_seconds,
+        retry_delay,
+    )
 
     now = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
     assert retry_after_seconds(b"7") == 7

@@ -16,16 +16,16 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-
-from newsarchive.cli import cli
-from newsarchive.archive import store_article
-from newsarchive.datasette_plugin import metadata_for
-from newsarchive.db import open_db
-from newsarchive.model import Article
-from newsarchive.normalise import normalise_article
-from newsarchive.query import search, tags, trend
 from conftest import stem_tables
 from test_search import build_archive
+
+from newsarchive.cli import cli
+from newsarchive.model import Article
+from newsarchive.search import search, tags, trend
+from newsarchive.serve.plugin import metadata_for
+from newsarchive.store.archive import store_article
+from newsarchive.store.normalise import normalise_article
+from newsarchive.store.schema import open_db
 
 QUERIES = ["пенсия", "ёлка", "елка", '"единовременная выплата"', "выплата -\"единовременная выплата\"",
            "ёлка OR пенсия", 'tag:"пенсия  2026"', "пенсия site:kt.kz", "region:ВКО", "пенсия-2026", "AND ("]

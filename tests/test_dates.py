@@ -4,10 +4,11 @@ from datetime import datetime
 
 import pytest
 
+from newsarchive.clock import LOCAL
 from newsarchive.extract import parse_date
-from newsarchive.extract.dates import LOCAL_TZ, date_from_url, to_iso
+from newsarchive.extract.dates import date_from_url, to_iso
 
-FETCHED = datetime(2026, 1, 20, 18, 30, tzinfo=LOCAL_TZ)
+FETCHED = datetime(2026, 1, 20, 18, 30, tzinfo=LOCAL)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
-from newsarchive import discovery
+from newsarchive.crawl import discovery
+from newsarchive.urls import looks_like_article
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>t</title>
@@ -51,12 +52,12 @@ def test_robots_sitemap_lines_and_alternate_feeds():
 
 def test_article_looking_links_of_an_unknown_site():
     host = "example.kz"
-    assert discovery.looks_like_article("https://example.kz/news/12345-pensii-vyrastut.html", host)
-    assert discovery.looks_like_article("https://example.kz/2026/11/pensii-vyrastut-s-yanvarya", host)
-    assert not discovery.looks_like_article("https://example.kz/tag/pensiya-2026/", host)
-    assert not discovery.looks_like_article("https://example.kz/category/economy/page/2/", host)
-    assert not discovery.looks_like_article("https://other.kz/news/12345-x.html", host)
-    assert not discovery.looks_like_article("https://example.kz/", host)
+    assert looks_like_article("https://example.kz/news/12345-pensii-vyrastut.html", host)
+    assert looks_like_article("https://example.kz/2026/11/pensii-vyrastut-s-yanvarya", host)
+    assert not looks_like_article("https://example.kz/tag/pensiya-2026/", host)
+    assert not looks_like_article("https://example.kz/category/economy/page/2/", host)
+    assert not looks_like_article("https://other.kz/news/12345-x.html", host)
+    assert not looks_like_article("https://example.kz/", host)
 
 
 def test_an_updated_atom_entry_is_dated_by_its_latest_date():

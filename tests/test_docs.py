@@ -1,14 +1,16 @@
 """The docs stay true: every command and option README.md shows exists, every file
-docs/ARCHITECTURE.md names is there, and every Makefile target README.md names is defined."""
+docs/ARCHITECTURE.md names is there, its table of concerns names every module, and every
+Makefile target README.md names is defined."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 
 import pytest
-
 from conftest import REPO
+
 from newsarchive.cli import cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -53,3 +55,46 @@ def test_files_named_in_architecture_exist():
     assert paths
     missing = [p for p in paths if not list(REPO.glob(p.rstrip("/")))]
     assert missing == []
+
+
+def concern_table_modules() -> set[str]:
+    """The files the table of concerns names: full paths, and bare names after one (same folder);
+    a folder (`newsarchive/cli/`) names its __init__.py."""
+    section = ARCHITECTURE.split("## Where each concern lives", 1)[1].split("\n## ", 1)[0]
+    named = set()
+    for row in section.splitlines():
+        if not row.startswith("|"):
+            continue
+        folder = None
+        for token in re.findall(r"`([^`]+)`", row.rsplit("|", 2)[-2]):
+            if "/" in token:
+                path = token.rstrip("/")
+                folder = path if token.endswith("/") else path.rsplit("/", 1)[0]
+                if token.endswith("/") and (REPO / path / "__init__.py").exists():
+                    named.add(f"{path}/__init__.py")
+                elif token.endswith(".py"):
+                    named.add(path)
+            elif folder and token.endswith(".py"):
+                named.add(f"{folder}/{token}")
+    return named
+
+
+def code_modules() -> set[str]:
+    """Every module of the package and the spiders, but __main__ and __init__ files that only name a
+    package (no function or class in them)."""
+    found = set()
+    for path in [*REPO.glob("newsarchive/**/*.py"), *REPO.glob("spiders/*.py")]:
+        if path.name == "__main__.py":
+            continue
+        if path.name == "__init__.py":
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            if not any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in tree.body):
+                continue
+        found.add(path.relative_to(REPO).as_posix())
+    return found
+
+
+def test_table_of_concerns_matches_the_tree():
+    named, modules = concern_table_modules(), code_modules()
+    assert modules - named == set(), "modules the table of concerns does not name"
+    assert {path for path in named if not (REPO / path).exists()} == set(), "named in the table, not in the tree"

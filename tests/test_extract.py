@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.clock import LOCAL
 from newsarchive.extract import ExtractionError, extract
-from newsarchive.extract.dates import LOCAL_TZ
 from newsarchive.model import EXTRACTED_FIELDS
 from newsarchive.sites import Site
 
 PAGES = Path(__file__).parent / "pages"
 EVAL_RU = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "ru"
-FETCHED = datetime(2026, 1, 20, 12, 0, tzinfo=LOCAL_TZ)
+FETCHED = datetime(2026, 1, 20, 12, 0, tzinfo=LOCAL)
 
 
 def load(name: str, url: str, **kwargs) -> dict:

@@ -8,9 +8,10 @@ import re
 import shutil
 
 from conftest import crawl_mirrors, run_cli
-from newsarchive.db import open_db
-from newsarchive.health import site_health
-from newsarchive.mirror import MIRRORS_DIR, load_manifest, query_file, serve_mirror
+from mirrors.server import MIRRORS_DIR, load_manifest, query_file, serve_mirror
+
+from newsarchive.ops.health import site_health
+from newsarchive.store.schema import open_db
 
 
 def _file(mirror, path: str):

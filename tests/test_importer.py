@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import fts_tables, import_file, stem_tables
-from newsarchive import importer
-from newsarchive.db import open_db
-from newsarchive.importer import import_articles
+
+from newsarchive.store import importer
+from newsarchive.store.importer import import_articles
+from newsarchive.store.schema import open_db
 
 REPORT = ("Аким области встретился с пенсионерами Усть-Каменогорска и рассказал о перерасчёте пенсий, "
           "новых выплатах ветеранам, ремонте поликлиник и строительстве трёх школ в правобережной части "

@@ -18,34 +18,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import crawl_mirrors
-from newsarchive.db import open_db
-from newsarchive.mirror import SyntheticMirror, _Handler
+from mirrors.server import SyntheticMirror
+
+from newsarchive.crawl.archive import ArchiveHandle
+from newsarchive.store.schema import open_db
 
 ALMATY = ZoneInfo("Asia/Almaty")
+#: The one extension a spider needs outside a crawl: its connection to the archive.
+ARCHIVE = {"newsarchive.crawl.archive.ArchiveHandle": 0}
 N = 60  # 3 listing pages of 20; the feed holds the newest 50
 #: The listing pages a full walk requests: the 3 pages, and a 4th (404) its pagination pattern names.
 ALL_PAGES = {"/news/", "/news/page/2/", "/news/page/3/", "/news/page/4/"}
-
-
-class _ConditionalHandler(_Handler):
-    """Answers 304 when If-None-Match names the current ETag, as a real feed server does."""
-
-    def do_GET(self):  # noqa: N802
-        mirror = self.server.mirror
-        target = self.path.split("#", 1)[0]
-        found = mirror.lookup(target)
-        asked = self.headers.get("If-None-Match")
-        if found and asked and found[1].get("ETag") == asked:
-            mirror._count(target)
-            mirror.not_modified[target] += 1
-            self.send_response(304)
-            self.send_header("ETag", asked)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        super().do_GET()
 
 
 class FeedMirror(SyntheticMirror):
@@ -57,7 +41,22 @@ class FeedMirror(SyntheticMirror):
 
         self.not_modified: Counter[str] = Counter()
         super().__init__(n, now=datetime.now(ALMATY).replace(microsecond=0) - timedelta(hours=1))
-        self._httpd.RequestHandlerClass = _ConditionalHandler
+
+    def respond(self, handler, head):
+        """Answers 304 when If-None-Match names the current ETag, as a real feed server does."""
+        target = handler.path.split("#", 1)[0]
+        found = self.lookup(target)
+        asked = handler.headers.get("If-None-Match")
+        if found and asked and found[1].get("ETag") == asked:
+            with self._lock:
+                self.requests[target] += 1
+            self.not_modified[target] += 1
+            handler.send_response(304)
+            handler.send_header("ETag", asked)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        super().respond(handler, head)
 
     def _rss(self) -> str:
         items = []
@@ -182,12 +181,12 @@ def _count(db_path) -> int:
 def test_feed_and_sitemap_dates_decide_refresh(tmp_path):
     """The spider's rule: refresh an archived URL when its feed/sitemap date is later than its
     last_seen, fetched_at and modified_at, and not in the future."""
+    from newsarchive.spiders.news import spider_for
     from scrapy.utils.test import get_crawler
 
-    from newsarchive.archive import archive_article
     from newsarchive.model import Article
     from newsarchive.sites import get_site
-    from spiders.news import spider_for
+    from newsarchive.store.archive import archive_article
 
     db_path = tmp_path / "news.db"
     db = open_db(db_path)
@@ -197,7 +196,7 @@ def test_feed_and_sitemap_dates_decide_refresh(tmp_path):
                                 site="matritca.kz", fetched_at="2026-01-11T10:00:00+05:00"),
                     now="2026-01-13T05:00:00+00:00")
     db.close()
-    crawler = get_crawler(spider_for(get_site("matritca")), {"NEWSARCHIVE_DB": str(db_path)})
+    crawler = get_crawler(spider_for(get_site("matritca")), {"NEWSARCHIVE_DB": str(db_path), "EXTENSIONS": ARCHIVE})
     spider = crawler.spidercls.from_crawler(crawler)
     now = datetime(2026, 2, 1, tzinfo=ALMATY)
     url = "https://matritca.kz/news/1-a.html"
@@ -206,17 +205,17 @@ def test_feed_and_sitemap_dates_decide_refresh(tmp_path):
     assert not spider.changed_since_archived(url, datetime(2026, 3, 1, tzinfo=ALMATY), now), "future date"
     assert not spider.changed_since_archived(url, None, now)
     assert not spider.changed_since_archived("https://matritca.kz/news/2-b.html", datetime(2026, 1, 14, tzinfo=ALMATY), now)
-    spider.closed("finished")
+    crawler.get_extension(ArchiveHandle).close()
 
 
 def test_sitemap_children_are_asked_conditionally_and_changed_urls_refreshed(tmp_path):
+    from newsarchive.spiders.news import spider_for
     from scrapy.http import Request, XmlResponse
     from scrapy.utils.test import get_crawler
 
-    from newsarchive.archive import archive_article
     from newsarchive.model import Article
     from newsarchive.sites import get_site
-    from spiders.news import spider_for
+    from newsarchive.store.archive import archive_article
 
     db_path = tmp_path / "news.db"
     db = open_db(db_path)
@@ -227,7 +226,7 @@ def test_sitemap_children_are_asked_conditionally_and_changed_urls_refreshed(tmp
                                     fetched_at="2026-01-11T10:00:00+05:00"), now="2026-01-11T05:00:00+00:00")
     db.close()
     crawler = get_crawler(spider_for(get_site("matritca")),
-                          {"NEWSARCHIVE_DB": str(db_path), "NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS": 100000})
+                          {"NEWSARCHIVE_DB": str(db_path), "NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS": 100000, "EXTENSIONS": ARCHIVE})
     spider = crawler.spidercls.from_crawler(crawler, base_url="http://127.0.0.1:9")
     index = XmlResponse("http://127.0.0.1:9/sitemap.xml", request=Request("http://127.0.0.1:9/sitemap.xml"), body=(
         b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -245,4 +244,4 @@ def test_sitemap_children_are_asked_conditionally_and_changed_urls_refreshed(tmp
     assert requests["1-a.html"].meta["refresh"] and requests["1-a.html"].dont_filter, "changed after last_seen"
     assert not requests["2-a.html"].meta["refresh"], "unchanged: left to the skip-archived middleware"
     assert not requests["3-a.html"].meta["refresh"], "not archived: an ordinary request"
-    spider.closed("finished")
+    crawler.get_extension(ArchiveHandle).close()

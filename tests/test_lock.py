@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from newsarchive.lock import Locked, crawl_lock
+from newsarchive.store.lock import Locked, crawl_lock
 
 
 def test_second_holder_is_refused_at_once(tmp_path):
@@ -18,7 +18,7 @@ def test_second_holder_is_refused_at_once(tmp_path):
 
 def test_lock_is_held_across_processes(tmp_path):
     db = tmp_path / "news.db"
-    code = f"from newsarchive.lock import crawl_lock, Locked\ntry:\n with crawl_lock({str(db)!r}): print('got')\nexcept Locked as e: print('locked')"
+    code = f"from newsarchive.store.lock import crawl_lock, Locked\ntry:\n with crawl_lock({str(db)!r}): print('got')\nexcept Locked as e: print('locked')"
     with crawl_lock(db):
         other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert other.stdout.strip() == "locked"

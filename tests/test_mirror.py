@@ -9,9 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from parsel import Selector
-
-from newsarchive.mirror import (
+from mirrors.server import (
     MIRRORS_DIR,
     load_manifest,
     mirror_names,
@@ -21,6 +19,8 @@ from newsarchive.mirror import (
     serve_mirrors,
     serve_synthetic,
 )
+from parsel import Selector
+
 from newsarchive.sites import load_sites
 
 
@@ -162,7 +162,7 @@ def test_bundled_mirrors_serve_every_manifest_path():
     finally:
         for srv in servers.values():
             srv.stop()
-    assert MIRRORS_DIR == Path(__file__).resolve().parent / "mirrors"
+    assert MIRRORS_DIR == Path(__file__).resolve().parents[1] / "newsarchive" / "data" / "mirrors"
 
 
 def test_serve_mirrors_by_directory(site_dir):

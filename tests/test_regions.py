@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from mirrors.server import load_manifest, mirror_names
 
-from newsarchive.mirror import load_manifest, mirror_names
 from newsarchive.regions import (
     GAZETTEER_PATH,
     dateline_region,

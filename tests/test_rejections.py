@@ -4,8 +4,9 @@ import re
 import shutil
 
 from conftest import crawl_mirrors
-from newsarchive.db import open_db
-from newsarchive.mirror import MIRRORS_DIR, load_manifest, serve_mirror
+from mirrors.server import MIRRORS_DIR, load_manifest, serve_mirror
+
+from newsarchive.store.schema import open_db
 
 
 def test_page_without_text_is_recorded_as_failure_and_others_are_archived(tmp_path):
@@ -46,7 +47,7 @@ def test_a_rejected_page_is_not_downloaded_again_on_the_next_run(tmp_path):
         assert server.fetched(broken["path"]) == 0
     db = open_db(db_path, create=False)
     assert db["failures"].count == 1
-    from newsarchive.health import site_health
+    from newsarchive.ops.health import site_health
 
     assert site_health(db, "matritca.kz").ok
 
@@ -54,8 +55,9 @@ def test_a_rejected_page_is_not_downloaded_again_on_the_next_run(tmp_path):
 def test_crawl_by_domain_records_the_site_name(tmp_path):
     db_path = tmp_path / "news.db"
     with serve_mirror(MIRRORS_DIR / "kt") as server:
-        from newsarchive.crawl import MIRROR_SETTINGS
         from conftest import run_cli
+
+        from newsarchive.crawl.runner import MIRROR_SETTINGS
 
         settings = [arg for key, value in MIRROR_SETTINGS.items() for arg in ("-s", f"{key}={value}")]
         result = run_cli("crawl", "kt.kz", f"--base-url=kt.kz={server.base_url}", "--db", str(db_path), *settings)

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-import newsarchive.reparse as reparse_module
 from conftest import crawl_mirrors, fts_tables, run_cli, stem_tables
-from newsarchive.db import open_db
-from newsarchive.mirror import serve_synthetic
-from newsarchive.reparse import reparse
-from newsarchive.stemindex import ID_MASK
+from mirrors.server import serve_synthetic
+
+import newsarchive.extract as extraction
+import newsarchive.store.reparse as reparse_module
+from newsarchive.store.reparse import reparse
+from newsarchive.store.schema import open_db
+from newsarchive.store.stemindex import ID_MASK
 
 N = 24
 
@@ -66,7 +67,7 @@ def test_unchanged_extraction_changes_nothing(db_path):
 
 
 def test_changed_extraction_updates_articles_tags_fts_and_stories(db_path, monkeypatch):
-    real_extract = reparse_module.extract
+    real_extract = extraction.extract
 
     def fixed_selector(html, url, **kwargs):
         fields = real_extract(html, url, **kwargs)
@@ -79,7 +80,7 @@ def test_changed_extraction_updates_articles_tags_fts_and_stories(db_path, monke
             fields["author"] = "Исправленный Автор"
         return fields
 
-    monkeypatch.setattr(reparse_module, "extract", fixed_selector)
+    monkeypatch.setattr(extraction, "extract", fixed_selector)
     db = open_db(db_path)
     before = {row["url"]: row for row in db.query("SELECT * FROM articles")}
     summary = reparse(db)

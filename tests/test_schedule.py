@@ -6,16 +6,22 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO, run_cli
-from newsarchive.schedule import DEPLOY_DEFAULTS, Schedule, deploy_files, on_calendar, render
+
+from newsarchive.ops.schedule import (
+    DEPLOY_DEFAULTS,
+    Schedule,
+    deploy_files,
+    on_calendar,
+    render,
+)
 
 
 def test_deploy_directory_holds_the_rendered_files():
     for name, text in deploy_files(DEPLOY_DEFAULTS).items():
         path = REPO / "deploy" / name
-        assert path.exists(), f"deploy/{name} missing: run python -m newsarchive.schedule"
-        assert path.read_text(encoding="utf-8") == text, f"deploy/{name} is stale: run python -m newsarchive.schedule"
+        assert path.exists(), f"deploy/{name} missing: run python -m newsarchive.ops.schedule"
+        assert path.read_text(encoding="utf-8") == text, f"deploy/{name} is stale: run python -m newsarchive.ops.schedule"
 
 
 def test_print_cron_is_a_flocked_bounded_crawl():

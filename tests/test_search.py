@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.archive import store_article
-from newsarchive.db import open_db
 from newsarchive.model import Article
-from newsarchive.normalise import normalise_article
-from newsarchive.query import QueryError, search, search_ids, stats, tags, trend
+from newsarchive.search import QueryError, search, search_ids, stats, tags, trend
+from newsarchive.store.archive import store_article
+from newsarchive.store.normalise import normalise_article
+from newsarchive.store.schema import open_db
 
 FILLER = (
     "Об этом сообщили в пресс-службе акимата области. Подробности будут опубликованы позже, "
@@ -213,9 +213,9 @@ def test_stats_per_site(archive):
 
 def test_hyphenated_input_searches_its_words(tmp_path):
     """`пенсия-2026` as typed is the words пенсия and 2026, not an error and not nothing."""
-    from newsarchive.archive import archive_article
-    from newsarchive.db import open_db
     from newsarchive.model import Article
+    from newsarchive.store.archive import archive_article
+    from newsarchive.store.schema import open_db
 
     db = open_db(tmp_path / "news.db")
     text = "Что изменится для пенсионеров: пенсия 2026 года вырастет, сообщили в министерстве труда республики."

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from mirrors.server import MIRRORS_DIR, MirrorServer, load_manifest, mirror_names
 from parsel import Selector
 
-from newsarchive.mirror import MIRRORS_DIR, MirrorServer, load_manifest, mirror_names
 from newsarchive.sites import SITES_DIR, SiteError, load_sites, site_from_dict
 
 SITES = load_sites()

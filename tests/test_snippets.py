@@ -7,11 +7,17 @@ import re
 
 import pytest
 
-from newsarchive.querylang import QueryError, parse, term_positions
-from newsarchive.snippets import _best_window, as_query, opening, snippet, snippet_text
+from newsarchive.search.querylang import QueryError, parse, term_positions
+from newsarchive.search.snippets import (
+    _best_window,
+    as_query,
+    opening,
+    snippet,
+    snippet_text,
+)
 from newsarchive.textnorm import fold, stem
 
-# --- the reference: newsarchive.query.snippet as it was before newsarchive.snippets ---
+# --- the reference: newsarchive.search.sql.snippet as it was before newsarchive.search.snippets ---
 
 _WORD_SPAN = re.compile(r"\w+")
 

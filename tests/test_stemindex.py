@@ -5,14 +5,21 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import stem_tables, stemmed_index
-from newsarchive.archive import store_article
-from newsarchive.db import open_db
+
 from newsarchive.model import Article
-from newsarchive.normalise import normalise_article
-from newsarchive.query import search
-from newsarchive.stemindex import ID_BITS, ID_MASK, article_id_sql, key_range, stem_key, tag_token
+from newsarchive.search import search
+from newsarchive.store.archive import store_article
+from newsarchive.store.normalise import normalise_article
+from newsarchive.store.schema import open_db
+from newsarchive.store.stemindex import (
+    ID_BITS,
+    ID_MASK,
+    article_id_sql,
+    key_range,
+    stem_key,
+    tag_token,
+)
 
 
 def _moments(count=400, seed=7):
@@ -102,7 +109,7 @@ def test_a_changed_publication_time_moves_the_key():
 def _tariffs_ranked_two_at_a_time(monkeypatch, published: tuple[str, ...]):
     """An archive of articles about tariffs published at these times (ids from 1, in this
     order), searched with a relevance window of 2."""
-    import newsarchive.query as query
+    import newsarchive.search.sql as query
 
     monkeypatch.setattr(query, "RANK_WINDOW", 2)
     db = open_db(":memory:")

@@ -1,7 +1,7 @@
 import pytest
 
 from newsarchive.model import Article
-from newsarchive.validate import Rejected, validate_article
+from newsarchive.store.validate import Rejected, validate_article
 
 BODY = "Текст новости о пенсиях в Восточно-Казахстанской области. " * 3
 

@@ -1,5 +1,7 @@
 """The `newsarchive` command: each subcommand is a thin click wrapper over a library
-function of the same name (newsarchive.query, newsarchive.crawl, ...)."""
+function of the same name (newsarchive.search, newsarchive.crawl.runner, ...). Heavy libraries
+(Scrapy, datasette, matplotlib) are imported by the commands that use them, so that `search`
+and `--help` start quickly."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def db_option(func):
 
 def open_archive(db_path: str):
     """The archive at db_path, or a clear error (exit 1, no traceback) when there is none."""
-    from newsarchive.db import open_db
+    from newsarchive.store.schema import open_db
 
     try:
         return open_db(db_path, create=False)
@@ -37,5 +39,16 @@ def open_archive(db_path: str):
         raise click.ClickException(str(error)) from None
 
 
+def pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    """NAME=VALUE options as a dict; a malformed one is a click.BadParameter."""
+    found = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{option} takes NAME=VALUE, got {item!r}")
+        found[name.strip()] = value.strip()
+    return found
+
+
 # Command modules register themselves on `cli` when imported.
-from newsarchive.cli import archive_commands, search_commands  # noqa: E402,F401
+from newsarchive.cli import crawl_commands, ops_commands, search_commands  # noqa: E402,F401

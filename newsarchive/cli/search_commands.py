@@ -1,6 +1,6 @@
-"""Commands that read the archive: search, tags, stats, trend, serve.
+"""Commands that read the archive: search, tags, stats, trend.
 
-Each is a thin wrapper over the function of the same name in newsarchive.query; output is a
+Each is a thin wrapper over the function of the same name in newsarchive.search; output is a
 table on the terminal or json, jsonl, csv for other programs.
 """
 
@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-import tempfile
-from pathlib import Path
 
 import click
 
@@ -34,7 +32,7 @@ def _query_words(words: tuple[str, ...]) -> str | None:
 
 def _call(func, *args, **kwargs):
     """Run a query function, turning a query the user got wrong into a usage error."""
-    from newsarchive.query import QueryError
+    from newsarchive.search import QueryError
 
     try:
         return func(*args, **kwargs)
@@ -75,7 +73,7 @@ def _marked(snippet: str):
     """A snippet with its [matched] words in bold."""
     from rich.text import Text
 
-    from newsarchive.snippets import HIGHLIGHT
+    from newsarchive.search.snippets import HIGHLIGHT
 
     text, rest = Text(), snippet
     while HIGHLIGHT[0] in rest and HIGHLIGHT[1] in rest.split(HIGHLIGHT[0], 1)[1]:
@@ -116,7 +114,7 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
             site:kt.kz   tag:"Пенсия 2026"   region:ВКО   lang:kk
     """
     query = _query_words(query)
-    from newsarchive import query as q
+    from newsarchive import search as q
 
     db = open_archive(db_path)
     rows = _call(q.search, db, query, tags=tags, sites=sites, regions=regions, languages=languages,
@@ -148,7 +146,7 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
 @db_option
 def tags(like, since, until, limit, fmt, db_path):
     """Tags with their article counts and when each was last used."""
-    from newsarchive import query as q
+    from newsarchive import search as q
 
     rows = _call(q.tags, open_archive(db_path), like=like, since=since, until=until, limit=limit)
     table = _table("tag", "articles", "last seen (UTC)")
@@ -162,7 +160,7 @@ def tags(like, since, until, limit, fmt, db_path):
 @db_option
 def stats(fmt, db_path):
     """Per site: articles, the newest article, the last crawl."""
-    from newsarchive import query as q
+    from newsarchive import search as q
 
     rows = q.stats(open_archive(db_path))
     table = _table("site", "articles", "newest article", "last crawl")
@@ -188,8 +186,8 @@ def stats(fmt, db_path):
 def trend(query, tags, sites, by, since, until, png, fmt, db_path):
     """Articles per period for QUERY and/or --tag, with a sparkline."""
     query = _query_words(query)
-    from newsarchive import query as q
-    from newsarchive.chart import bar_chart_png, sparkline
+    from newsarchive import search as q
+    from newsarchive.search.chart import bar_chart_png, sparkline
 
     series = _call(q.trend, open_archive(db_path), query, tags=tags, by=by, since=since, until=until, sites=sites)
     rows = [{"period": period, "articles": count} for period, count in series]
@@ -211,26 +209,3 @@ def trend(query, tags, sites, by, since, until, png, fmt, db_path):
         click.echo(f"chart: {png}", err=True)
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8001, show_default=True)
-@click.option("--open", "open_browser", is_flag=True, help="Open a browser.")
-@db_option
-def serve(host, port, open_browser, db_path):
-    """Browse the archive in datasette (read-only; sees rows a running crawl adds).
-
-    Facets on site, tags and date, full-text search, and canned queries: search (the same
-    answers as `newsarchive search`), by_tag, trend, tags.
-    """
-    from datasette import cli as datasette_cli
-
-    from newsarchive.datasette_plugin import metadata_for
-
-    open_archive(db_path)  # a clear error for a missing archive; creates nothing else
-    metadata = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.json"
-    metadata.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
-    args = ["serve", str(db_path), "--metadata", str(metadata), "--host", host, "--port", str(port),
-            "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "1000"]
-    if open_browser:
-        args.append("--open")
-    datasette_cli.cli.main(args, prog_name="newsarchive serve")

@@ -7,12 +7,12 @@ itself (JSON-LD, microdata, <meta>), then what the generic content model finds i
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from newsarchive.defaults import MAX_TAG_CHARS, MIN_BODY_CHARS
-from newsarchive.model import EXTRACTED_FIELDS
+from newsarchive.model import EXTRACTED_FIELDS, Article
 
 from .charset import decode_html
 from .content import clean_tree, main_blocks, selected_text
@@ -22,7 +22,8 @@ from .language import detect_language
 from .structured import structured, tag_links
 from .tree import parse_tree, select, text_of
 
-__all__ = ["extract", "ExtractionError", "parse_date", "find_credit", "decode_html", "detect_language"]
+__all__ = ["extract", "article_from_page", "ExtractionError", "parse_date", "find_credit", "decode_html",
+           "detect_language"]
 
 
 class ExtractionError(ValueError):
@@ -293,3 +294,25 @@ def _fallback_body(text: str) -> str | None:
     except ImportError:
         return None
     return trafilatura.extract(text, include_comments=False, include_tables=True) or None
+
+
+def article_from_page(body: bytes, url: str, *, fetched_at: datetime, site, http_encoding: str | None = None) -> Article:
+    """The Article of a fetched page, as the crawl and `reparse` make it: the extracted fields, the
+    site entry's domain and region, the fetch time and the page as fetched (kept for reparse).
+
+    Raises ExtractionError when the page cannot be read at all or extraction fails on it."""
+    try:
+        fields = extract(body, url, fetched_at=fetched_at, site=site, http_encoding=http_encoding)
+    except ExtractionError:
+        raise
+    except Exception as error:  # a page no rule foresaw: the caller records it and goes on
+        raise ExtractionError(f"extraction failed: {error!r}") from error
+    return Article.from_dict({
+        **fields,
+        "url": url,
+        "site": site.domain,
+        "region": site.region,
+        "fetched_at": fetched_at.isoformat(timespec="seconds"),
+        "raw_html": bytes(body),
+        "http_encoding": http_encoding,
+    })

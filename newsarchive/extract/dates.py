@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from newsarchive.defaults import DATE_FUTURE_SLACK_MINUTES, DATE_LANGUAGES, EARLIEST_YEAR, TIMEZONE
-
-LOCAL_TZ = ZoneInfo(TIMEZONE)
+from newsarchive.clock import LOCAL
+from newsarchive.defaults import (
+    DATE_FUTURE_SLACK_MINUTES,
+    DATE_LANGUAGES,
+    EARLIEST_YEAR,
+    TIMEZONE,
+)
 
 MONTHS = {
     # Russian, genitive and nominative, with the abbreviations sites use.
@@ -94,7 +97,7 @@ def _local(year, month, day, hour=0, minute=0, second=0, tz=None) -> datetime | 
         naive = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
-    return naive.replace(tzinfo=tz or LOCAL_TZ)
+    return naive.replace(tzinfo=tz or LOCAL)
 
 
 def _time_of(text: str) -> tuple[int, int, int]:
@@ -129,7 +132,7 @@ def _fast_parse(text: str, now: datetime) -> datetime | None:
     if match:
         y, mo, d, h, mi, s, off = match.groups()
         return _local(y, mo, d, h or 0, mi or 0, s or 0, _offset(off))
-    local_now = now.astimezone(LOCAL_TZ)
+    local_now = now.astimezone(LOCAL)
     if _JUST_NOW.match(text):
         return now
     match = _RELATIVE_DAY.match(text)
@@ -187,7 +190,7 @@ def _slow_parse(text: str, now: datetime) -> datetime | None:
     settings = {
         "TIMEZONE": TIMEZONE,
         "RETURN_AS_TIMEZONE_AWARE": True,
-        "RELATIVE_BASE": now.astimezone(LOCAL_TZ).replace(tzinfo=None),
+        "RELATIVE_BASE": now.astimezone(LOCAL).replace(tzinfo=None),
         "PREFER_DATES_FROM": "past",
         "DATE_ORDER": "DMY",
     }
@@ -216,9 +219,9 @@ def is_plausible(value: datetime | None, fetched_at: datetime | None = None) -> 
         return False
     now = fetched_at or datetime.now(timezone.utc)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=LOCAL_TZ)
+        now = now.replace(tzinfo=LOCAL)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
+        value = value.replace(tzinfo=LOCAL)
     return value.year >= EARLIEST_YEAR and value <= now + timedelta(minutes=DATE_FUTURE_SLACK_MINUTES)
 
 
@@ -233,7 +236,7 @@ def parse_date(text: str | None, fetched_at: datetime | None = None) -> datetime
         return None
     now = fetched_at or datetime.now(timezone.utc)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=LOCAL_TZ)
+        now = now.replace(tzinfo=LOCAL)
     text = _clean(text)
     if not text or len(text) > 200:
         return None
@@ -241,7 +244,7 @@ def parse_date(text: str | None, fetched_at: datetime | None = None) -> datetime
     if value is None and _DIGIT.search(text):
         value = _slow_parse(text, now)
     if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
+        value = value.replace(tzinfo=LOCAL)
     return value if is_plausible(value, now) else None
 
 
@@ -250,7 +253,7 @@ def to_iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
+        value = value.replace(tzinfo=LOCAL)
     return value.replace(microsecond=0).isoformat()
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 import stories  # noqa: E402
 import templates  # noqa: E402
 
-from newsarchive.mirror import query_file  # noqa: E402
+from newsarchive.ops.mirror import MIRRORS_DIR, query_file  # noqa: E402
 
 #: Fields of each article in manifest.json, in this order.
 ARTICLE_FIELDS = (
@@ -43,7 +43,7 @@ def write(root: Path, rel: str, content: str | bytes, encoding: str = "utf-8") -
 def build_site(name: str) -> dict:
     spec = templates.SPECS[name]
     arts = [a for a in stories.ARTICLES if a["site"] == name]
-    root = HERE / name
+    root = MIRRORS_DIR / name
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)

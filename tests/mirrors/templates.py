@@ -71,7 +71,7 @@ def img_url(site: Site, src: str) -> str:
 def og(site: Site, a: dict, *, dates: bool = True, tags: bool = False, section: bool = False) -> str:
     """OpenGraph and article:* meta, as many sites have them."""
     out = [
-        f'<meta property="og:type" content="article">',
+        '<meta property="og:type" content="article">',
         f'<meta property="og:title" content="{E(a["title"])}">',
         f'<meta property="og:url" content="{site.base_url}{E(a["path"])}">',
         f'<meta property="og:site_name" content="{E(site.title)}">',
@@ -814,7 +814,7 @@ class NG(Generic):
         rows = [f'<div class="newsItem"><a href="{E(a["path"])}">{E(a["title"])}</a> <span>{ru_date(a, "{d}.{m}.{y}")}</span></div>' for a in arts]
         return (
             '<!DOCTYPE html>\n<html lang="ru"><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
-            f'<title>Новости - Наша газета</title></head>\n<body><h1>Новости</h1>\n' + "\n".join(rows) + "\n</body></html>\n"
+            '<title>Новости - Наша газета</title></head>\n<body><h1>Новости</h1>\n' + "\n".join(rows) + "\n</body></html>\n"
         )
 
     def build(self, site, arts):

@@ -1,0 +1,167 @@
+"""Commands that fill the archive: crawl, import, extract, reparse, upgrade."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from newsarchive.cli import cli, db_option, open_archive, pairs
+from newsarchive.clock import now, parse_iso
+
+#: Exit codes of `newsarchive crawl` (documented in its --help and README.md).
+EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
+
+
+@cli.command(context_settings={"max_content_width": 100})
+@click.argument("sites", nargs=-1)
+@click.option("--url", help="Archive an unknown site by discovering its feeds, sitemaps and articles.")
+@click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
+              help="Fetch SITE from a mirror serving the same paths (repeatable).")
+@click.option("--max-articles", type=int, help="Stop each site after this many articles.")
+@click.option("--max-minutes", type=float, help="Stop each site after this many minutes.")
+@click.option("--max-pages", type=int, help="Listing pages walked per listing (default: the site entry's).")
+@click.option("--progress/--no-progress", default=None,
+              help="Live table per site (default: when stdout is a terminal).")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log (default: warnings and errors only).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable).")
+@db_option
+def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress, verbose, settings, db_path):
+    """Crawl SITES (default: every site entry) into the archive.
+
+    Fetches only what is new: archived articles are not downloaded again, feeds and sitemaps
+    are asked with If-None-Match/If-Modified-Since, an article is fetched again only when its
+    feed or sitemap date is later than what is stored (its old version is kept), and listing
+    walks stop at the first page whose articles are all archived. One crawl at a time per
+    archive (lock file DB.lock). Made for cron: see `newsarchive schedule`.
+
+    \b
+    Exit codes:
+      0  finished (also when stopped by --max-articles or --max-minutes)
+      1  finished, but pages failed with errors (see the log and `newsarchive health`)
+      2  bad usage (unknown site, malformed option)
+      3  another crawl holds the archive's lock: nothing was done
+      4  interrupted (SIGINT/SIGTERM); the next run carries on where this one stopped
+    """
+    from newsarchive.crawl import runner
+    from newsarchive.sites import SiteError, get_site
+    from newsarchive.store.lock import Locked
+
+    try:
+        mirrors = pairs(base_urls, "--base-url")
+        overrides = pairs(settings, "--set")
+        for name in [*sites, *mirrors]:
+            get_site(name)
+        mirrors = {get_site(name).name: url for name, url in mirrors.items()}
+    except (SiteError, click.BadParameter) as error:
+        raise click.UsageError(str(error)) from None
+    on_terminal = sys.stdout.isatty()
+    if progress is None:
+        progress = on_terminal
+    overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
+    try:
+        summary = runner.crawl(list(sites) or None, db_path=db_path, url=url, base_urls=mirrors,
+                                 max_articles=max_articles, max_minutes=max_minutes, max_pages=max_pages,
+                                 progress=progress, settings=overrides)
+    except Locked as error:
+        click.echo(f"newsarchive crawl: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    errors = 0
+    for site, row in sorted(summary.figures.items()):
+        errors += row["errors"]
+        click.echo(f"{site}: {row['new']} new, {row['updated']} updated, {row['unchanged']} unchanged, "
+                   f"{row['duplicates']} duplicates, {row['rejected']} rejected, {row['errors']} errors")
+    for site, warnings in sorted(summary.warnings.items()):
+        for warning in warnings:
+            click.echo(f"warning: {site}: {warning}", err=True)
+    if summary.status in ("shutdown", "interrupted"):
+        click.echo(f"newsarchive crawl: interrupted (run {summary.run_id})", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_ERRORS if errors else EXIT_OK)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@db_option
+def import_(file, db_path):
+    """Import articles from a JSON Lines FILE (the shape `extract` prints; - for stdin)."""
+    from newsarchive.store.importer import OUTCOMES, import_articles
+    from newsarchive.store.schema import open_db
+
+    db = open_db(db_path)
+    counts = import_articles(db, file, source=file.name)
+    click.echo(", ".join(f"{counts[k]} {k}" for k in OUTCOMES))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--url", help="The page's URL (for relative links and site selectors).")
+@click.option("--fetched-at", help="When the page was fetched (ISO 8601; without offset: Kazakhstan time), "
+                                   "for relative dates; default now.")
+@click.option("--encoding", help="Charset from the HTTP header, if known.")
+def extract(file, url, fetched_at, encoding):
+    """Extract the article of an HTML FILE and print it as one JSON object."""
+    from newsarchive.extract import ExtractionError
+    from newsarchive.extract import extract as extract_article
+    from newsarchive.sites import site_for_url
+
+    fetched = parse_iso(fetched_at) if fetched_at else now()
+    if fetched is None:
+        raise click.BadParameter(f"{fetched_at!r} is not an ISO 8601 time", param_hint="--fetched-at")
+    data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    try:
+        article = extract_article(data, url, fetched_at=fetched, site=site_for_url(url) if url else None,
+                                  http_encoding=encoding)
+    except ExtractionError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    click.echo(json.dumps(article, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--site", help="Only this site (entry name or domain).")
+@click.option("--since", help="Only pages fetched on or after this date (ISO 8601, e.g. 2026-11-01).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@db_option
+def reparse(site, since, progress, db_path):
+    """Run extraction again over the stored pages and update what changed, without fetching.
+
+    A changed title, lead, body, tags or date keeps the old version (as a re-fetch does); other
+    fields are corrected in place; an article whose extraction did not change is not touched.
+    Takes the crawl lock (exit code 3 while a crawl runs).
+    """
+    from newsarchive.store.lock import Locked, crawl_lock
+    from newsarchive.store.reparse import reparse as run_reparse
+    from newsarchive.store.reparse import select_pages
+
+    if since and parse_iso(since) is None:
+        raise click.UsageError(f"--since {since!r}: not a date (YYYY-MM-DD) or ISO 8601 time")
+    db = open_archive(db_path)  # before the lock: no lock file beside an archive that is not there
+    try:
+        with crawl_lock(db_path):
+            if progress is None:
+                progress = sys.stderr.isatty()
+            if progress:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TimeRemainingColumn,
+                )
+
+                total = len(select_pages(db, site=site, since=since))
+                with Progress("reparse", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                              transient=True) as bar:
+                    task = bar.add_task("reparse", total=total)
+                    summary = run_reparse(db, site=site, since=since,
+                                          progress=lambda done, _total: bar.update(task, completed=done))
+            else:
+                summary = run_reparse(db, site=site, since=since)
+    except Locked as error:
+        click.echo(f"newsarchive reparse: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    finally:
+        db.close()
+    click.echo(summary.line())
+    sys.exit(EXIT_ERRORS if summary.failed else EXIT_OK)

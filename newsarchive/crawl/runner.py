@@ -1,0 +1,123 @@
+"""Running crawls: the library behind `newsarchive crawl`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsarchive.crawl.runs import finish_run, start_run
+from newsarchive.ops.health import site_health
+from newsarchive.sites import get_site, load_sites
+from newsarchive.spiders.auto import AutoSpider
+from newsarchive.spiders.news import spider_for
+from newsarchive.store.lock import crawl_lock
+from newsarchive.store.schema import open_db
+
+#: Settings for crawling mirrors on 127.0.0.1: no delays, no throttling (they are ours).
+MIRROR_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "RETRY_TIMES": 0,
+}
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int
+    sites: list[str]
+    status: str = "running"
+    figures: dict[str, dict] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def new(self) -> int:
+        return sum(f["new"] for f in self.figures.values())
+
+
+def crawl_settings(db_path: str, overrides: dict | None = None) -> Settings:
+    """newsarchive.crawl.settings with the archive path and any overrides applied."""
+    settings = Settings()
+    settings.setmodule("newsarchive.crawl.settings", priority="project")
+    settings.set("NEWSARCHIVE_DB", db_path, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def crawl(
+    sites: list[str] | None = None,
+    *,
+    db_path: str,
+    url: str | None = None,
+    base_urls: dict[str, str] | None = None,
+    max_articles: int | None = None,
+    max_minutes: float | None = None,
+    max_pages: int | None = None,
+    progress: bool = False,
+    settings: dict | None = None,
+) -> CrawlSummary:
+    """Crawl the named sites (default: all), or one unknown site at `url`, into the archive.
+
+    `base_urls` maps a site name to a mirror serving the same paths. `max_articles` and
+    `max_minutes` bound each site (Scrapy's CLOSESPIDER_ITEMCOUNT / CLOSESPIDER_TIMEOUT);
+    `max_pages` overrides the listing pages walked per listing (a first backfill goes deeper);
+    `progress` draws a live table per site (newsarchive.crawl.progress). The crawl_runs row ends as
+    "finished" only when every site finished; otherwise it says why one stopped (for instance
+    "closespider_itemcount", "shutdown"), and the next crawl walks listings in full instead of
+    stopping at the first all-archived page. Holds the archive's crawl lock (raises
+    newsarchive.store.lock.Locked when another crawl runs). Call once per process.
+    """
+    if url:
+        names, spiders = ["auto"], [(AutoSpider, {"url": url})]
+    else:
+        names = [get_site(name).name for name in sites] if sites else sorted(load_sites())  # a domain works too
+        spiders = [(spider_for(get_site(n)), {"base_url": (base_urls or {}).get(n)}) for n in names]
+    if max_pages:
+        spiders = [(cls, {**kwargs, "max_pages": str(max_pages)}) for cls, kwargs in spiders]
+    overrides = dict(settings or {})
+    if max_articles:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = max_articles
+    if max_minutes:
+        overrides["CLOSESPIDER_TIMEOUT"] = float(max_minutes) * 60
+    if progress:
+        overrides["NEWSARCHIVE_PROGRESS"] = True
+    with crawl_lock(db_path):
+        db = open_db(db_path)
+        run_id = start_run(db, names)
+        overrides["NEWSARCHIVE_RUN_ID"] = run_id
+        process = CrawlerProcess(crawl_settings(db_path, overrides))
+        crawlers = []
+        for spider_cls, kwargs in spiders:
+            crawler = process.create_crawler(spider_cls)
+            crawlers.append(crawler)
+            process.crawl(crawler, **{k: v for k, v in kwargs.items() if v})
+        status = "interrupted"
+        try:
+            process.start()
+            status = run_status(crawlers)
+        finally:
+            finish_run(db, run_id, status)
+            summary = _summary(db, run_id, names)
+            summary.status = status
+            db.close()
+    return summary
+
+
+def run_status(crawlers) -> str:
+    """"finished" when every spider finished its crawl, else the first other reason it stopped."""
+    reasons = sorted(str(crawler.stats.get_value("finish_reason") or "interrupted") for crawler in crawlers)
+    unfinished = [reason for reason in reasons if reason != "finished"]
+    return unfinished[0] if unfinished else "finished"
+
+
+def _summary(db, run_id: int, names: list[str]) -> CrawlSummary:
+    summary = CrawlSummary(run_id, names)
+    for row in db.query("SELECT * FROM site_runs WHERE run_id = ?", [run_id]):
+        summary.figures[row["site"]] = row
+        warnings = site_health(db, row["site"]).warnings
+        if warnings:
+            summary.warnings[row["site"]] = warnings
+    return summary

@@ -1,0 +1,1 @@
+"""Running the archive: health, schedules, live checks of the site entries, the demo."""

@@ -1,0 +1,65 @@
+"""Searching articles: what `newsarchive search` and datasette's na_search answer.
+
+Every function takes the archive as a sqlite_utils.Database or a sqlite3.Connection on which the
+na_* SQL functions are registered (newsarchive.store.schema.open_db and the datasette plugin do).
+"""
+
+from __future__ import annotations
+
+import json
+
+from newsarchive.search.querylang import QueryError  # noqa: F401 - raised by every search
+from newsarchive.search.snippets import snippet
+from newsarchive.search.sql import build_query, search_sql
+
+#: Results per page unless asked otherwise.
+SEARCH_LIMIT = 20
+#: Columns every result carries (tags decoded to a list, snippet added).
+RESULT_COLUMNS = (
+    "id", "url", "site", "title", "published_at", "published_utc", "tags", "region",
+    "story_region", "language", "lead", "body",
+)
+
+
+def connection(db):
+    """The sqlite3 connection of a sqlite_utils.Database, or the connection itself."""
+    return getattr(db, "conn", db)
+
+
+def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), languages=(), since=None,
+           until=None, sort: str = "auto", limit: int | None = SEARCH_LIMIT, offset: int = 0) -> list[dict]:
+    """Articles matching `query` (see newsarchive.search.querylang) and the filters.
+
+    Ranked by relevance (bm25, title above lead above body) when there is text to match,
+    else newest first; `sort` = relevance | newest | oldest overrides. Each result has
+    id, url, site, title, published_at, tags (a list), region, story_region, language,
+    snippet and score (None unless ranked).
+    """
+    conn = connection(db)
+    parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
+    sql, params = search_sql(parsed, since=since, until=until, sort=sort,
+                             columns=", ".join(f"a.{c}" for c in RESULT_COLUMNS), conn=conn,
+                             page=None if limit is None else int(limit) + int(offset or 0))
+    if limit is not None:
+        sql += "\nLIMIT :limit OFFSET :offset"
+        params.update(limit=int(limit), offset=int(offset or 0))
+    cursor = conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    results = []
+    for values in cursor:
+        row = dict(zip(names, values))
+        row["tags"] = json.loads(row["tags"] or "[]")
+        row["snippet"] = snippet(parsed, row.get("title"), row.pop("lead"), row.pop("body"))
+        results.append(row)
+    return results
+
+
+def search_ids(db, query: str | None = None, *, limit: int | None = SEARCH_LIMIT, **filters) -> list[int]:
+    """The ids of `search`'s results, in order (what the SQL function na_search returns)."""
+    parsed = build_query(query, **{k: filters.pop(k) for k in ("tags", "sites", "regions", "languages") if k in filters})
+    page = int(limit) if limit is not None and limit >= 0 else None
+    sql, params = search_sql(parsed, columns="a.id", conn=connection(db), page=page, **filters)
+    if page is not None:
+        sql += "\nLIMIT :limit"
+        params["limit"] = page
+    return [row[0] for row in connection(db).execute(sql, params).fetchall()]

@@ -1,0 +1,1 @@
+"""datasette: the plugin and the metadata it supplies."""

@@ -1,0 +1,1 @@
+"""The archive: its schema, the one way an article is written, the stemmed index, stories, import and reparse."""

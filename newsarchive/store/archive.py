@@ -1,0 +1,215 @@
+"""Writing articles: the one way an Article reaches the archive.
+
+`archive_article` is what the crawl's pipeline, `newsarchive import` and `newsarchive reparse`
+call: validate (newsarchive.store.validate), normalise (newsarchive.store.normalise), then
+`store_article`, which decides what the article is — new, a changed version of a stored article,
+an unchanged re-fetch, or an exact copy of another stored article under another URL — and writes
+the article, its tags, URLs, stemmed text, raw page and story together or not at all.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from newsarchive import clock, defaults
+from newsarchive.model import Article
+from newsarchive.sites import site_for_url
+from newsarchive.store.normalise import normalise_article
+from newsarchive.store.schema import transaction
+from newsarchive.store.stemindex import index_article, unindex_article
+from newsarchive.store.stories import assign_story
+from newsarchive.store.validate import Rejected, validate_article
+from newsarchive.textnorm import fold_tag
+from newsarchive.urls import canonicalize_url
+
+NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED = "new", "updated", "unchanged", "duplicate", "rejected"
+
+#: Columns of `articles` that an article's page sets (the rest is bookkeeping).
+ARTICLE_COLUMNS = (
+    "canonical_url", "url", "site", "title", "lead", "body", "published_at", "published_utc", "published_day",
+    "modified_at", "author", "section", "tags", "images", "credited_source", "credited_via",
+    "language", "region", "story_region", "fetched_at", "content_hash",
+)
+#: What a changed page changes; a difference in any of these makes a new version.
+VERSIONED = ("title", "lead", "body", "tags", "published_at", "modified_at", "content_hash")
+#: Kept from the first fetch when the text did not change: the URL it was found under, when.
+UNVERSIONED_KEEP = ("canonical_url", "url", "fetched_at")
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What became of an article: `status` is one of NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED.
+
+    `changed` names the columns that differed from the stored row (UPDATED: a version was kept;
+    UNCHANGED: they were corrected in place); `reason`/`detail` say why an article was REJECTED."""
+
+    status: str
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    changed: tuple[str, ...] = ()
+    reason: str | None = None
+    detail: str | None = None
+
+
+def archive_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,
+                    seen: bool = True) -> StoreResult:
+    """Validate, normalise and store one article. A rejected one is recorded in `failures` and
+    comes back as REJECTED; `seen=False` (a stored page extracted again) leaves last_seen alone."""
+    try:
+        validate_article(article)
+    except Rejected as rejection:
+        record_failure(db, article.url, rejection.reason, site=article.site, detail=rejection.detail,
+                       run_id=run_id, now=now)
+        return StoreResult(REJECTED, reason=rejection.reason, detail=rejection.detail)
+    return store_article(db, normalise_article(article, site_for_url(article.url)), now=now, seen=seen)
+
+
+def row_of(article: Article) -> dict:
+    """The `articles` columns (ARTICLE_COLUMNS) of a validated, normalised article."""
+    published_utc = clock.to_utc_iso(article.published_at)
+    return {
+        "canonical_url": article.canonical_url,
+        "url": article.url,
+        "site": article.site,
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "published_at": article.published_at,
+        "published_utc": published_utc,
+        "published_day": clock.local_day(published_utc),
+        "modified_at": article.modified_at,
+        "author": article.author,
+        "section": article.section,
+        "tags": json.dumps(article.tags, ensure_ascii=False),
+        "images": json.dumps(article.images, ensure_ascii=False),
+        "credited_source": article.credited_source,
+        "credited_via": article.credited_via,
+        "language": article.language,
+        "region": article.region,
+        "story_region": article.story_region,
+        "fetched_at": article.fetched_at,
+        "content_hash": article.content_hash,
+    }
+
+
+def find_stored(db, article: Article) -> tuple[str, int] | None:
+    """("url", id) when any of the article's URLs is archived, ("content", id) when its exact
+    text is archived under another URL, else None."""
+    urls = {article.canonical_url, canonicalize_url(article.url)}
+    placeholders = ",".join("?" * len(urls))
+    row = db.execute(f"SELECT article_id FROM article_urls WHERE url IN ({placeholders}) LIMIT 1", list(urls)).fetchone()
+    if row:
+        return "url", row[0]
+    row = db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", [article.content_hash]).fetchone()
+    if row:
+        return "content", row[0]
+    return None
+
+
+def store_article(db, article: Article, *, now: str | None = None, seen: bool = True) -> StoreResult:
+    """Insert or update one validated, normalised article with everything that hangs on it."""
+    now = now or clock.now_iso()
+    row = row_of(article)
+    with transaction(db):
+        found = find_stored(db, article)
+        if found and found[0] == "content":
+            _add_urls(db, found[1], article, kind="duplicate")
+            if seen:
+                db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, found[1]])
+            return StoreResult(DUPLICATE, found[1], duplicate_of=found[1])
+        if found:
+            article_id = found[1]
+            stored = dict(zip(ARTICLE_COLUMNS, db.execute(
+                f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id]).fetchone()))
+            changed = tuple(c for c in ARTICLE_COLUMNS if c not in UNVERSIONED_KEEP and stored[c] != row[c])
+            if not any(c in VERSIONED for c in changed):
+                assignments = [f"{c} = :{c}" for c in changed] + (["last_seen = :now"] if seen else [])
+                if assignments:  # author, images…: fixed in place
+                    db.execute(f"UPDATE articles SET {', '.join(assignments)} WHERE id = :id",
+                               {**row, "now": now, "id": article_id})
+                _add_urls(db, article_id, article, kind="alias")
+                return StoreResult(UNCHANGED, article_id, changed=changed)
+            _save_version(db, article_id, stored, now)
+            unindex_article(db.conn, article_id, stored["published_utc"], stored["title"], stored["lead"],
+                            stored["body"], stored["tags"])
+            assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c != "canonical_url")
+            db.execute(f"UPDATE articles SET {assignments}, last_seen = :now WHERE id = :id",
+                       {**row, "now": now, "id": article_id})
+            result = StoreResult(UPDATED, article_id, changed=changed)
+        else:
+            columns = ", ".join(ARTICLE_COLUMNS)
+            values = ", ".join(f":{c}" for c in ARTICLE_COLUMNS)
+            article_id = db.execute(
+                f"INSERT INTO articles ({columns}, first_seen, last_seen) VALUES ({values}, :now, :now)",
+                {**row, "now": now},
+            ).lastrowid
+            result = StoreResult(NEW, article_id)
+        _add_urls(db, article_id, article, kind="canonical")
+        _write_tags(db, article_id, article.tags, row["published_utc"])
+        index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body,
+                      article.tags)
+        _write_page(db, article_id, article, now)
+        assign_story(db, article_id, article.body or "", now)
+    return result
+
+
+def _add_urls(db, article_id: int, article: Article, kind: str) -> None:
+    db.execute("INSERT OR IGNORE INTO article_urls (url, article_id, kind) VALUES (?, ?, ?)",
+               [article.canonical_url, article_id, kind])
+    fetched = canonicalize_url(article.url)
+    if fetched != article.canonical_url:
+        db.execute("INSERT OR IGNORE INTO article_urls (url, article_id, kind) VALUES (?, ?, ?)",
+                   [fetched, article_id, "alias" if kind == "canonical" else kind])
+
+
+def _write_tags(db, article_id: int, tags: list[str], published_utc: str | None) -> None:
+    """The article's tags, with its published_utc (the tag index orders by it)."""
+    db.execute("DELETE FROM article_tags WHERE article_id = ?", [article_id])
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO article_tags (article_id, tag, tag_norm, published_utc) VALUES (?, ?, ?, ?)",
+        [(article_id, tag, fold_tag(tag), published_utc) for tag in tags],
+    )
+
+
+def _write_page(db, article_id: int, article: Article, now: str) -> None:
+    if article.raw_html is None:
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO pages (article_id, url, fetched_at, http_encoding, html_gz) VALUES (?, ?, ?, ?, ?)",
+        [article_id, article.url, article.fetched_at or now, article.http_encoding,
+         gzip.compress(article.raw_html, mtime=0)],
+    )
+
+
+def _save_version(db, article_id: int, stored: dict, now: str) -> None:
+    db.execute(
+        """INSERT INTO versions (article_id, saved_at, title, lead, body, tags, published_at, modified_at, content_hash)
+           VALUES (:article_id, :saved_at, :title, :lead, :body, :tags, :published_at, :modified_at, :content_hash)""",
+        {"article_id": article_id, "saved_at": now, **{c: stored[c] for c in VERSIONED}},
+    )
+
+
+def record_failure(db, url: str, reason: str, *, site: str | None = None, detail: str | None = None,
+                   run_id: int | None = None, now: str | None = None) -> None:
+    """Keep a rejected page's URL and reason."""
+    db.execute(
+        "INSERT INTO failures (url, site, reason, detail, at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+        [url, site, reason, detail, now or clock.now_iso(), run_id],
+    )
+
+
+def is_known_url(db, url: str) -> bool:
+    """True when `url` (in any spelling) leads to an archived article."""
+    return db.execute("SELECT 1 FROM article_urls WHERE url = ?", [canonicalize_url(url)]).fetchone() is not None
+
+
+def recently_rejected(db, url: str, now=None) -> bool:
+    """Was `url` rejected (no title, no text, …) within RETRY_REJECTED_AFTER_DAYS? Such a page is
+    not downloaded again on every run; after that it gets another chance (a fixed template)."""
+    since = (now or clock.now()) - timedelta(days=defaults.RETRY_REJECTED_AFTER_DAYS)
+    row = db.execute("SELECT 1 FROM failures WHERE url = ? AND at >= ? LIMIT 1",
+                     [url, since.isoformat(timespec="seconds")]).fetchone()
+    return row is not None
