@@ -10,6 +10,7 @@ with three helpers in scope:
         starts an event; the articles that follow belong to it until the next event().
         `kind` names the hard-negative kind the event takes part in (see NEGATIVE_KINDS),
         `mentions` the events a recap or round-up touches on without being part of them.
+        Hard negatives are made symmetric: naming one side is enough.
     article(key, url=, at=, title=, body=, lead=None, tags=(), kind="rewrite"|"independent",
             credits=None, origin=False)
         an article written out in full. `at` is local time "YYYY-MM-DDTHH:MM" (the offset is
@@ -193,6 +194,10 @@ class SetBuilder:
                     per_event[a["event"]] = per_event.get(a["event"], 0) + 1
                     groups[r] = f"{a['event']}-c{per_event[a['event']]}"
                 groups[k] = groups[r]
+        negatives = {eid: set(e["hard_negative_of"]) for eid, e in self.events.items()}
+        for eid, e in self.events.items():  # hard negatives are symmetric: one side may name both
+            for other in e["hard_negative_of"]:
+                negatives[other].add(eid)
         articles, labels = [], {"articles": {}, "events": {}}
         ordered = sorted(by_key.values(), key=lambda a: (utc(a["published_at"]), a["url"]))
         for a in ordered:
@@ -207,7 +212,7 @@ class SetBuilder:
                 kind = "single" if len(keys) == 1 else "origin" if k == origin else a["kind"]
                 labels["articles"][a["url"]] = {"event": eid, "copy_group": groups.get(k), "kind": kind,
                                                 "credits": url[a["credits"]] if a["credits"] else None}
-            entry = {"origin": url[origin], "note": e["note"], "hard_negative_of": e["hard_negative_of"]}
+            entry = {"origin": url[origin], "note": e["note"], "hard_negative_of": sorted(negatives[eid])}
             if e["kind"]:
                 entry["hard_negative_kind"] = e["kind"]
             if e["mentions"]:
@@ -271,10 +276,6 @@ class SetBuilder:
                     problems.append(f"{eid}: origin {o} itself credits {self.articles[o]['credits']}")
             elif any(self.articles[k]["credits"] for k in keys):
                 problems.append(f"{eid}: articles credit {credited - {None}} but the origin is {o}")
-        for eid, e in self.events.items():  # hard negatives are symmetric
-            for other in e["hard_negative_of"]:
-                if other in self.events and eid not in self.events[other]["hard_negative_of"]:
-                    problems.append(f"{eid} lists {other} as hard negative, not the other way round")
         return problems
 
 
