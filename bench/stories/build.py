@@ -34,6 +34,7 @@ another article of its event or the earliest publication of it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -199,7 +200,8 @@ class SetBuilder:
             for other in e["hard_negative_of"]:
                 negatives[other].add(eid)
         articles, labels = [], {"articles": {}, "events": {}}
-        ordered = sorted(by_key.values(), key=lambda a: (utc(a["published_at"]), a["url"]))
+        # file order carries no information: sorted by a hash of the URL, not by time or event
+        ordered = sorted(by_key.values(), key=lambda a: hashlib.sha1(a["url"].encode()).hexdigest())
         for a in ordered:
             articles.append({"url": a["url"], "site": a["site"], "title": a["title"], "lead": a["lead"],
                              "body": "\n\n".join(a["paragraphs"]), "published_at": a["published_at"],

@@ -150,6 +150,31 @@ def origin_accuracy(labels: dict, predicted_origin: dict[str, str],
     return {"accuracy": right / total if total else 1.0, "right": right, "events": total, "wrong": wrong}
 
 
+def describe(labels: dict) -> dict:
+    """Counts that say what a set holds: articles by kind, events (of 2 or more articles and lone), hard-negative
+    events by kind, and unordered article pairs: copy (same copy group), rewrite (same event, not a copy pair),
+    hard negative (the two events name each other in `hard_negative_of`) and other different-event pairs."""
+    arts = labels["articles"]
+    sizes = Counter(a["event"] for a in arts.values())
+    universe = list(arts)
+    stories = same_group_pairs(truth_groups(labels, "story"), universe)
+    copies = same_group_pairs(truth_groups(labels, "copy"), universe)
+    negatives = {eid: set(e.get("hard_negative_of", ())) for eid, e in labels["events"].items()}
+    n = len(universe)
+    hard = sum(1 for a, b in combinations(universe, 2)
+               if arts[b]["event"] in negatives[arts[a]["event"]])
+    return {
+        "articles": n,
+        "kinds": dict(Counter(a["kind"] for a in arts.values())),
+        "events": len(sizes),
+        "events_multi": sum(1 for k in sizes.values() if k > 1),
+        "hard_negative_events": dict(Counter(e.get("hard_negative_kind") for e in labels["events"].values()
+                                             if e.get("hard_negative_kind"))),
+        "pairs": {"copy": len(copies), "rewrite": len(stories - copies), "hard_negative": hard,
+                  "other_different": n * (n - 1) // 2 - len(stories) - hard},
+    }
+
+
 # -- the TF-IDF baseline --------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -245,12 +270,14 @@ def _line(name: str, m: dict) -> str:
 
 def report(set_name: str) -> str:
     articles, labels = load(set_name)
-    events = Counter(a["event"] for a in labels["articles"].values())
-    lines = [f"{set_name}: {len(articles)} articles, {len(events)} events "
-             f"({sum(1 for n in events.values() if n > 1)} with 2 or more articles)"]
+    d = describe(labels)
+    p = d["pairs"]
+    lines = [f"{set_name}: {d['articles']} articles, {d['events']} events ({d['events_multi']} with 2 or more "
+             f"articles); pairs: {p['copy']} copy, {p['rewrite']} rewrite, {p['hard_negative']} hard-negative, "
+             f"{p['other_different']} other"]
     copy_groups, _ = tfidf_baseline(articles, COPY_THRESHOLD)
     story_groups, origins = tfidf_baseline(articles, STORY_THRESHOLD)
-    lines.append(f"TF-IDF baseline (stems + numbers, cosine, single link; earliest = origin)")
+    lines.append("TF-IDF baseline (stems + numbers, cosine, single link; earliest = origin)")
     lines.append(_line(f"copies    (t={COPY_THRESHOLD})", pairwise(truth_groups(labels, "copy"), copy_groups)))
     lines.append(_line(f"copies    (t={STORY_THRESHOLD})", pairwise(truth_groups(labels, "copy"), story_groups)))
     lines.append(_line(f"rewrites  (t={STORY_THRESHOLD})", rewrites(labels, story_groups)))

@@ -259,9 +259,27 @@ article("d12a", kind="independent",
 """)
 
 
-event("D13", "Almaty, Wed 9 Oct 2024: Kazhydromet storm warning for 10 Oct, north-west wind 25-30 m/s; vecher.kz "
-      "origin, almatanews copy crediting it, tengrinews rewrite", hard_negative_of=["D11", "D12"],
+event("D13", "Almaty, Wed 9 Oct 2024: Kazhydromet storm warning for 10 Oct, north-west wind 25-30 m/s; a short kt.kz "
+      "item first, then vecher.kz (the origin: almatanews copies and credits it), tengrinews rewrite", hard_negative_of=["D11", "D12"],
       kind="daily-template")
+
+article("d13x", kind="independent",
+        url="https://www.kt.kz/rus/society/kazgidromet_v_almaty_ozhidaetsya_veter_do_30_ms_1153022417.html",
+        at="2024-10-09T10:50", tags=["Казгидромет", "погода"],
+        title="Казгидромет: в Алматы ожидается ветер до 30 м/с",
+        body="""
+Алматы. 9 октября. KAZAKHSTAN TODAY - Синоптики РГП «Казгидромет» объявили штормовое предупреждение по городу
+Алматы и Алматинской области на четверг, 10 октября.
+
+Согласно прогнозу, ожидается сильный северо-западный ветер 25-30 м/с. В горных и предгорных районах области
+пройдут осадки: дождь, переходящий в снег. Ночью и утром на дорогах возможна гололедица.
+
+Похолодание составит 8-10 градусов. Днем 10 октября в Алматы ожидается 11-13 градусов тепла против 20-22
+градусов в среду.
+
+Казгидромет рекомендует жителям и гостям города быть осторожными, не оставлять машины под деревьями и следить за
+обновлениями прогноза.
+""")
 
 article("d13a", origin=True, kind="independent",
         url="https://vecher.kz/ru/article/shtormovoe-preduprezhdenie-obiavleno-v-almaty-na-10-oktiabria.html",

@@ -3,7 +3,8 @@
 # 30 May 2025 (E26). Same institutions, same phrases, some identical figures (6.5 %, 16.5 %).
 
 event("E16", "Pension indexation for 2026 announced Tue 9 Dec 2025: solidary +10%, basic +9%, minimum 73 725 "
-      "tenge, average 157 843 tenge; Kazinform origin, caravan copy, zakon.kz rewrite, nur.kz explainer next day "
+      "tenge, average 157 843 tenge; Kazinform origin, caravan copy (with the site's trending-tags block left in "
+      "its text), zakon.kz rewrite, nur.kz explainer next day "
       "with 157,8 тыс.", hard_negative_of=["E17"], kind="same-topic")
 
 article("t16a", origin=True, kind="independent",
@@ -32,7 +33,13 @@ copy("t16b", of="t16a", credits="t16a",
      url="https://www.caravan.kz/news/pensii-v-kazakhstane-povysyat-na-10-s-novogo-goda-1201377/",
      at="2025-12-09T11:45", tags=["Пенсия 2026", "МРП 2026"],
      title="Пенсии в Казахстане повысят на 10% с нового года",
-     subs=[("передает корреспондент Kazinform.", "передает Kazinform.")])
+     subs=[("передает корреспондент Kazinform.", "передает Kazinform.")],
+     # the site's trending-tags block, left in the text by extraction as on the seed page (invented headlines)
+     insert=[(5, line) for line in (
+         "МРП 2026", "Штрафы вырастут с 1 января: что изменится для водителей",
+         "Землетрясение", "Землетрясение магнитудой 4,1 произошло в 190 км от Алматы",
+         "Усть-Каменогорск", "В Усть-Каменогорске без тепла остались 28 многоэтажек",
+         "Астана", "В столице продлили зимние каникулы для младших школьников")])
 
 article("t16c", kind="rewrite",
         url="https://www.zakon.kz/finansy/6502318-minimalnaya-pensiya-v-2026-godu-sostavit-73-725-tenge.html",
