@@ -1,7 +1,7 @@
 """Build the story evaluation set (dev.jsonl, test.jsonl and their labels) from its written source.
 
 Usage: python bench/stories/build.py        (writes bench/stories/{dev,test}.jsonl, labels-{dev,test}.json)
-       python bench/stories/build.py --check (builds in memory, checks, writes nothing)
+       python bench/stories/build.py --check (builds in memory, checks, and fails when the files on disk differ)
 
 Every text in the set is invented. The source files `src/<set>_*.py` are read in name order and run
 with three helpers in scope:
@@ -326,14 +326,16 @@ def main(argv: list[str]) -> None:
         events = labels["events"]
         multi = sum(1 for e in events if sum(1 for l in labels["articles"].values() if l["event"] == e) > 1)
         print(f"{name}: {len(articles)} articles, {len(events)} events ({multi} with 2 or more articles)")
+        jsonl = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
+        labels_text = json.dumps(labels, ensure_ascii=False, indent=1) + "\n"
+        files = {HERE / f"{name}.jsonl": jsonl, HERE / f"labels-{name}.json": labels_text}
         if check_only:
+            stale = [p.name for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+            if stale:
+                raise SystemExit(f"{name}: out of date with src/: {', '.join(stale)} (run build.py)")
             continue
-        with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as out:
-            for a in articles:
-                out.write(json.dumps(a, ensure_ascii=False) + "\n")
-        with open(HERE / f"labels-{name}.json", "w", encoding="utf-8") as out:
-            json.dump(labels, out, ensure_ascii=False, indent=1)
-            out.write("\n")
+        for path, text in files.items():
+            path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
