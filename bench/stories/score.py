@@ -37,7 +37,7 @@ stems (PyStemmer, russian; lower-cased, ё→е) and numbers of title + lead + b
 single-link groups of the pairs at or above a fixed threshold, origin = the earliest published article
 of each group. It has one level; `main` runs it at STORY_THRESHOLD (0.5) for the story level and
 origins, and at COPY_THRESHOLD (0.8) for the copy level, both fixed before any set was scored and never
-tuned on test. Needs numpy and PyStemmer (stdlib otherwise).
+tuned on either set. Needs numpy and PyStemmer (stdlib otherwise).
 """
 
 from __future__ import annotations
