@@ -27,9 +27,10 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/newsarchive demo
 
-## Extraction quality against ../shared/eval (skips when absent).
+## Quality: extraction against ../shared/eval (skips when absent), search on the judged morphology set.
 eval: $(STAMP)
 	$(BIN)/python bench/eval.py
+	$(BIN)/python bench/morph_eval.py
 
 ## Speed and size benchmarks; ratios against baselines measured in the same run.
 bench: $(STAMP)

@@ -1,18 +1,45 @@
-"""Text folding and stemming shared by indexing and querying: both sides must agree."""
+"""Text folding and word analysis, shared by indexing and querying: both sides must agree.
+
+A word is analysed into the tokens the word index holds for it (`word_tokens`):
+
+* a word pymorphy3's Russian dictionary knows → its dictionary lemmas, every one of them when
+  the form is ambiguous («стали» → сталь, стать): a query word then matches the forms of each of
+  its lemmas and nothing else («правил» finds «правила», never «правительство»). A lemma spelled
+  like a lemma of another part of speech carries that part of speech (the verb стать is
+  «стать·V», the noun стать of «статью» is «стать·N»), so the two words stay apart;
+* a word the dictionary does not know (names, new words, Kazakh words in Russian text) → its
+  Snowball stem, less a surname's -ов/-ев/-ин/-ын (Snowball takes it off «Бектенов» but leaves
+  it on «Бектенова»), so that its inflections still meet;
+* a number → itself.
+
+Folding comes first: lower case, ё→е.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.metadata import version
 
+import pymorphy3
 import Stemmer
 
-#: Bump when fold/words/stem change what an article's stems are: archives are then re-indexed.
-TEXTNORM_VERSION = 1
+#: Bump when fold/words/word_tokens change what an article's tokens are: archives are then re-indexed.
+TEXTNORM_VERSION = 3
+#: What the word index's tokens depend on; archive_meta keeps the one that built an archive's index.
+ANALYSER = (f"pymorphy3 {version('pymorphy3')} dicts {version('pymorphy3-dicts-ru')}; "
+            f"PyStemmer {Stemmer.version()}; textnorm {TEXTNORM_VERSION}")
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _stemmers = {lang: Stemmer.Stemmer(name) for lang, name in (("ru", "russian"), ("en", "english"))}
+_SURNAME_SUFFIX = re.compile(r"(?<=\w\w\w)(?:ов|ев|ин|ын)$")
+#: Parts of speech as far as telling two lemmas of one spelling apart goes.
+_POS_GROUPS = {"INFN": "V", "VERB": "V", "PRTF": "V", "PRTS": "V", "GRND": "V", "NOUN": "N",
+               "ADJF": "A", "ADJS": "A", "COMP": "A"}
+#: Joins a lemma and its part of speech in one index token (no word character, not ASCII).
+LEXEME_MARK = "\u00b7"
+_morph = pymorphy3.MorphAnalyzer(lang="ru")
 
 
 def fold(text: str | None) -> str:
@@ -32,16 +59,35 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Snowball stem of one folded word; Latin words use the English stemmer."""
+@lru_cache(maxsize=400_000)
+def word_tokens(word: str) -> tuple[str, ...]:
+    """The index tokens of one folded word: its dictionary lemmas, else its stem (see above)."""
+    if word.isdigit():
+        return (word,)
     if word.isascii():
-        return _stemmers["en"].stemWord(word)
-    return _stemmers["ru"].stemWord(word)
+        return (_stemmers["en"].stemWord(word),)
+    lemmas = {_lemma_token(parse.normal_form, parse.tag.POS) for parse in _morph.parse(word) if parse.is_known}
+    if lemmas:
+        return tuple(sorted(lemmas))
+    return (_SURNAME_SUFFIX.sub("", _stemmers["ru"].stemWord(word)),)
 
 
-def stem_text(text: str | None) -> str:
-    """`text` as a space-separated run of stems: what the stemmed index holds."""
+def _lemma_token(normal_form: str, pos: str | None) -> str:
+    lemma = normal_form.replace("ё", "е")
+    if len(_parts_of_speech(lemma)) < 2:
+        return lemma
+    return f"{lemma}{LEXEME_MARK}{_POS_GROUPS.get(pos, pos or '')}"
+
+
+@lru_cache(maxsize=100_000)
+def _parts_of_speech(lemma: str) -> frozenset[str]:
+    """The parts of speech of the dictionary words whose lemma is spelled `lemma`."""
+    return frozenset(_POS_GROUPS.get(p.tag.POS, p.tag.POS) for p in _morph.parse(lemma)
+                     if p.is_known and p.normal_form.replace("ё", "е") == lemma)
+
+
+def index_text(text: str | None) -> str:
+    """`text` as the word index holds it: every word's tokens, in order, joined by spaces."""
     if not text:
         return ""
-    return " ".join(map(stem, words(text)))
+    return " ".join(token for word in words(text) for token in word_tokens(word))

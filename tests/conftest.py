@@ -56,24 +56,19 @@ def mirrors():
         server.stop()
 
 
-def stem_tables(conn) -> list[str]:
-    """The stemmed index's year tables, newest first."""
-    from newsarchive.store.stemindex import table_name, years
+def word_tables(conn) -> list[str]:
+    """The word index's year tables, newest first."""
+    from newsarchive.store.wordindex import table_name, years
 
     return [table_name(year) for year in years(conn)]
 
 
-def fts_tables(conn) -> list[str]:
-    """Every FTS5 table of the archive: the raw index and the stemmed index's year tables."""
-    return ["articles_fts", *stem_tables(conn)]
-
-
-def stemmed_index(conn) -> dict[int, list[tuple]]:
-    """What the contentless stemmed index holds, per article id: sorted (table, term, column, offset)."""
-    from newsarchive.store.stemindex import ID_MASK
+def indexed_words(conn) -> dict[int, list[tuple]]:
+    """What the contentless word index holds, per article id: sorted (table, term, column, offset)."""
+    from newsarchive.store.wordindex import ID_MASK
 
     held: dict[int, list[tuple]] = {}
-    for table in stem_tables(conn):
+    for table in word_tables(conn):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}_instances")
         conn.execute(f"CREATE VIRTUAL TABLE temp.{table}_instances USING fts5vocab(main, {table}, instance)")
         for term, key, column, offset in conn.execute(f"SELECT term, doc, col, offset FROM temp.{table}_instances"):

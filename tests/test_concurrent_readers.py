@@ -26,10 +26,9 @@ from newsarchive.search.functions import register_functions
 N = 120
 
 QUERIES = [
-    ("""SELECT a.url, snippet(articles_fts, 2, '[', ']', '…', 10) FROM articles_fts
-        JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT 20""",
-     ["пенсии"]),
-    ("SELECT na_search(?, 20)", ["пенсия OR налог"]),  # the stemmed index's year tables, as datasette reads them
+    ("""SELECT a.url, na_snippet(a.title, a.lead, a.body, :q) FROM json_each(na_search(:q, 20)) AS hit
+        JOIN articles a ON a.id = hit.value""", {"q": "пенсии"}),
+    ("SELECT na_search(?, 20)", ["пенсия OR налог"]),  # the word index's year tables, as datasette reads them
     ("""SELECT a.title, a.published_at FROM article_tags t JOIN articles a ON a.id = t.article_id
         WHERE t.tag_norm = ? ORDER BY a.published_utc DESC LIMIT 20""", ["пенсия 2026"]),
     ("SELECT site, count(*), max(published_utc) FROM articles GROUP BY site", []),

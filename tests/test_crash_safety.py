@@ -14,7 +14,10 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conftest import REPO, fts_tables, stem_tables, stemmed_index
+from conftest import REPO, indexed_words, word_tables
+
+from newsarchive.search import search_ids
+from newsarchive.search.functions import register_functions
 from mirrors.server import serve_synthetic
 
 from newsarchive.crawl.runner import MIRROR_SETTINGS
@@ -77,7 +80,7 @@ def snapshot(db_path) -> dict:
     conn.row_factory = sqlite3.Row
     try:
         assert integrity_problems(conn) == []
-        for fts in fts_tables(conn):
+        for fts in word_tables(conn):
             conn.execute(f"INSERT INTO {fts}({fts}) VALUES('integrity-check')")  # raises when corrupt
         ids = {row["id"]: row["url"] for row in conn.execute("SELECT id, url FROM articles")}
         articles = {row["url"]: tuple(row[c] for c in COMPARED)
@@ -89,21 +92,18 @@ def snapshot(db_path) -> dict:
             for article_id, value in conn.execute(f"SELECT article_id, {columns} FROM {table}"):
                 rows.setdefault(ids[article_id], []).append(value)
             per_article[table] = {url: sorted(values) for url, values in rows.items()}
-        per_article["stemmed index"] = {ids[article_id]: held for article_id, held in stemmed_index(conn).items()}
+        per_article["word index"] = {ids[article_id]: held for article_id, held in indexed_words(conn).items()}
         stories: dict[int, set] = {}
         for article_id, story_id in conn.execute("SELECT id, story_id FROM articles"):
             stories.setdefault(story_id, set()).add(ids[article_id])
-        fts_hits = {
-            word: sorted(ids[r[0]] for r in conn.execute(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [word]))
-            for word in ("пенсии", "Риддер", "абзац")
-        }
+        register_functions(conn)
+        fts_hits = {word: sorted(ids[i] for i in search_ids(conn, word, limit=None))
+                    for word in ("пенсии", "Риддер", "абзац")}
         return {
             "count": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
             "distinct_urls": conn.execute("SELECT count(DISTINCT url) FROM articles").fetchone()[0],
             "distinct_hashes": conn.execute("SELECT count(DISTINCT content_hash) FROM articles").fetchone()[0],
-            "fts_rows": conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0],
-            "stem_fts_rows": sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in stem_tables(conn)),
+            "word_index_rows": sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in word_tables(conn)),
             "versions": conn.execute("SELECT count(*) FROM versions").fetchone()[0],
             "articles": articles,
             "per_article": per_article,
@@ -150,7 +150,7 @@ def test_killed_and_restarted_crawl_ends_like_an_uninterrupted_one(tmp_path):
         server.stop()
 
     assert expected["count"] == N, context
-    for key in ("count", "distinct_urls", "distinct_hashes", "fts_rows", "stem_fts_rows", "versions"):
+    for key in ("count", "distinct_urls", "distinct_hashes", "word_index_rows", "versions"):
         assert got[key] == expected[key] == expected["count"] or key == "versions" and got[key] == expected[key] == 0, (key, context)
     assert set(got["articles"]) == set(expected["articles"]), context
     differing = [url for url in expected["articles"] if got["articles"][url] != expected["articles"][url]]

@@ -12,6 +12,7 @@ from conftest import crawl_mirrors
 from mirrors.server import load_manifest, mirror_names
 
 from newsarchive.store.schema import open_db
+from newsarchive.textnorm import fold_tag
 
 ALMATY = ZoneInfo("Asia/Almaty")
 FIELDS = ("title", "lead", "body", "author", "section", "credited_source", "credited_via", "language",
@@ -51,7 +52,9 @@ def test_every_field_of_every_mirrored_article(archive, name):
         row = rows[article["url"]]
         for field in FIELDS:
             assert row[field] == article[field], (article["url"], field)
-        assert json.loads(row["tags"]) == article["tags"], article["url"]
+        assert [fold_tag(t) for t in json.loads(row["tags"])] == [fold_tag(t) for t in article["tags"]], article["url"]
+        as_written = {r[0] for r in db.execute("SELECT tag FROM article_tags WHERE article_id = ?", [row["id"]])}
+        assert as_written == set(article["tags"]), article["url"]
         assert json.loads(row["images"]) == article["images"], article["url"]
         assert row["published_at"] == expected_published(article, row["fetched_at"]), article["url"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import fts_tables, import_file, stem_tables
+from conftest import word_tables, import_file
 
 from newsarchive.store import importer
 from newsarchive.store.importer import import_articles
@@ -47,8 +47,8 @@ def archive_state(db) -> dict:
         "versions": db.execute("SELECT article_id, body FROM versions ORDER BY id").fetchall(),
         "stories": sorted(map(sorted, stories.values())),
         "failures": db.execute("SELECT url, reason FROM failures ORDER BY id").fetchall(),
-        "stems": [db.execute(f"SELECT rowid FROM {t} WHERE {t} MATCH 'пенс'").fetchall() for t in stem_tables(db.conn)],
-        "raw": db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'дополнено'").fetchall(),
+        "words": [db.execute(f"SELECT rowid FROM {t} WHERE {t} MATCH 'пенсия'").fetchall() for t in word_tables(db.conn)],
+        "added": [db.execute(f"SELECT rowid FROM {t} WHERE {t} MATCH 'дополнить'").fetchall() for t in word_tables(db.conn)],
     }
 
 
@@ -62,7 +62,7 @@ def test_batches_store_what_one_article_at_a_time_stores(tmp_path):
     state = archive_state(batched)
     assert state == archive_state(one)
     assert state["stories"] == [[1, 2], [3]]  # the syndicated copy joined the report's story
-    for table in fts_tables(batched.conn):
+    for table in word_tables(batched.conn):
         batched.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
 
 
@@ -100,7 +100,7 @@ def test_an_interrupted_import_keeps_the_batches_before(tmp_path, monkeypatch):
         import_articles(db, LINES, batch_size=2)
     # The first batch is committed; the article stored in the second before the interrupt is not.
     assert [r[0] for r in db.execute("SELECT url FROM articles ORDER BY id")] == stored[:2]
-    assert db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 2
+    assert sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in word_tables(db.conn)) == 2
     assert not db.conn.in_transaction
 
 

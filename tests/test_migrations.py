@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import fts_tables, stem_tables, stemmed_index
+from conftest import word_tables, indexed_words
 
 from newsarchive.model import Article
 from newsarchive.search import QueryError, search, search_ids
@@ -13,7 +13,7 @@ from newsarchive.search.functions import register_functions
 from newsarchive.store.archive import store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import SCHEMA_VERSION, open_db
-from newsarchive.store.stemindex import STEMMER, stem_key, table_name, year_of_key
+from newsarchive.store.wordindex import INDEXER, word_key, table_name, year_of_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
 
@@ -32,22 +32,25 @@ def test_version_2_archive_is_migrated(tmp_path):
     assert {row[0]: row for row in db.execute(
         "SELECT id, url, title, body, tags, published_utc, story_id FROM articles")} == rows
     columns = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
-    assert columns[:3] == ["id", "site", "published_utc"] and columns[-3:] == ["title", "lead", "body"]
+    assert columns[:4] == ["id", "published_at", "site", "title"] and columns[-2:] == ["lead", "body"]
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
-    assert [r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'ёлку'")] == [2]
+    assert not db["articles_fts"].exists() and not db["stem_terms"].exists()
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
-    keys = {stem_key(published_utc, article_id)
+    keys = {word_key(published_utc, article_id)
             for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles")}
-    tables = stem_tables(db.conn)
+    tables = word_tables(db.conn)
     assert tables == [table_name(year) for year in sorted({year_of_key(key) for key in keys}, reverse=True)]
     assert {key for t in tables for (key,) in db.execute(f"SELECT rowid FROM {t}")} == keys
-    assert not db["article_stems"].exists() and not db["article_stems_fts"].exists()
+    assert not db["article_stems"].exists() and not db["article_words_fts"].exists()
     assert dict(db.execute("SELECT url, published_day FROM articles").fetchall())["https://kt.kz/rus/a/1.html"] == \
         "2025-12-30"
-    assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)
-    for table in fts_tables(db.conn):
+    assert db.execute("SELECT value FROM archive_meta WHERE name = 'indexer'").fetchone() == (INDEXER,)
+    assert db.execute("SELECT count(*) FROM archive_meta WHERE name = 'stemmer'").fetchone() == (0,)
+    for table in word_tables(db.conn):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
-    assert {"пенс", "налогов", "елк"} <= {t for (t,) in db.execute("SELECT term FROM stem_terms")}
+    assert {"пенсия", "налоговый", "елка"} <= {t for (t,) in db.execute("SELECT term FROM word_terms")}
+    assert [row[1] for row in db.execute("PRAGMA table_info(articles)")][:6] == [
+        "id", "published_at", "site", "title", "tags", "story_id"]
     assert [r["url"] for r in search(db, "пенсия")] == ["https://kt.kz/rus/a/1.html"]
     assert [r["url"] for r in search(db, "ёлка")] == ["https://caravan.kz/news/2.html"]
     assert [r["url"] for r in search(db, "школа", since="2024-02-01", until="2024-02-29")] == [
@@ -58,26 +61,25 @@ def test_version_2_archive_is_migrated(tmp_path):
                       body="Пенсии проиндексируют на 8 процентов, перерасчёт проведут автоматически.",
                       published_at="2025-12-30T09:15:00+05:00", tags=["Пенсия 2026"], language="ru")
     assert store_article(db, normalise_article(changed)).status == "updated"
-    assert [r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'перерасчёт'")] == [1]
     assert [r["id"] for r in search(db, "перерасчет")] == [1]
-    for table in fts_tables(db.conn):
+    for table in word_tables(db.conn):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
     db.conn.close()
     assert open_db(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # idempotent
 
 
-def test_an_archive_indexed_by_another_stemmer_is_indexed_again(tmp_path):
+def test_an_archive_indexed_by_another_analyser_is_indexed_again(tmp_path):
     path = tmp_path / "archive.db"
     shutil.copy(V2_ARCHIVE, path)
     db = open_db(path)
-    before = stemmed_index(db.conn)
-    db.execute("UPDATE archive_meta SET value = 'PyStemmer 0.1; textnorm 0' WHERE name = 'stemmer'")
-    for table in stem_tables(db.conn):  # as if stemmed otherwise
+    before = indexed_words(db.conn)
+    db.execute("UPDATE archive_meta SET value = 'pymorphy3 0.1; textnorm 0' WHERE name = 'indexer'")
+    for table in word_tables(db.conn):  # as if analysed otherwise
         db.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
     db.conn.close()
     db = open_db(path)
-    assert stemmed_index(db.conn) == before and len(before) == 4
-    assert db.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone() == (STEMMER,)
+    assert indexed_words(db.conn) == before and len(before) == 4
+    assert db.execute("SELECT value FROM archive_meta WHERE name = 'indexer'").fetchone() == (INDEXER,)
 
 
 def test_an_archive_not_yet_upgraded_is_refused_not_searched_wrongly(tmp_path):

@@ -1,11 +1,36 @@
-"""Folding and stemming: what index and query both see of a word."""
+"""Folding and word analysis: what index and query both see of a word."""
 
-from newsarchive.textnorm import fold, fold_tag, stem_text, words
+from newsarchive.textnorm import fold, fold_tag, index_text, word_tokens, words
 
 
 def test_folding():
     assert fold("  Ёлка \n В  ПАРКЕ ") == "елка в парке"
     assert fold_tag("#Пенсия  2026") == "пенсия 2026"
     assert words("Усть-Каменогорск, 2026 г.") == ["усть", "каменогорск", "2026", "г"]
-    assert stem_text("Пенсия, пенсии, ПЕНСИЮ") == "пенс пенс пенс"
-    assert stem_text(None) == stem_text("") == ""
+
+
+def test_forms_of_one_dictionary_word_share_their_lemma():
+    assert index_text("Пенсия, пенсии, ПЕНСИЮ, пенсиями") == "пенсия пенсия пенсия пенсия"
+    assert word_tokens("клетками") == word_tokens("клеток") == ("клетка",)
+    assert word_tokens("правил") != word_tokens("правительство")
+    assert "участник" not in word_tokens("участием")
+
+
+def test_an_ambiguous_form_has_each_of_its_lemmas():
+    assert word_tokens("стали") == ("сталь", "стать\u00b7V")
+    assert word_tokens("сталью") == ("сталь",)
+
+
+def test_one_spelling_of_two_lemmas_keeps_them_apart():
+    """The noun стать («статью») is not the verb стать («стали»)."""
+    assert set(word_tokens("стали")).isdisjoint(word_tokens("статью"))
+
+
+def test_words_the_dictionary_does_not_know_fall_back_to_a_stemmer():
+    forms = {word_tokens(w) for w in ("маркетплейс", "маркетплейса", "маркетплейсы", "маркетплейсами")}
+    assert forms == {("маркетплейс",)}
+    surname = {word_tokens(w) for w in ("бектенов", "бектенова", "бектенову", "бектеновым")}
+    assert len(surname) == 1
+    assert word_tokens("payments") == word_tokens("payment")  # Latin: the English stemmer
+    assert word_tokens("2026") == ("2026",)
+    assert index_text(None) == index_text("") == ""

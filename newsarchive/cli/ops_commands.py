@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -140,17 +139,14 @@ def schedule(kind, workdir, user, every, minute, max_minutes, log, sites, db_pat
 def serve(host, port, open_browser, db_path):
     """Browse the archive in datasette (read-only; sees rows a running crawl adds).
 
-    Facets on site, tags and date, full-text search, and canned queries: search (the same
-    answers as `newsarchive search`), by_tag, trend, tags.
+    The same as `datasette DB` (the newsarchive plugin supplies everything: facets on site, tags
+    and date, a search box that searches as `newsarchive search` does, and canned queries:
+    search, by_tag, trend, tags), with time limits for slow SQL.
     """
     from datasette import cli as datasette_cli
 
-    from newsarchive.serve.plugin import metadata_for
-
     open_archive(db_path)  # a clear error for a missing archive; creates nothing else
-    metadata = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.json"
-    metadata.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
-    args = ["serve", str(db_path), "--metadata", str(metadata), "--host", host, "--port", str(port),
+    args = ["serve", str(db_path), "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "1000"]
     if open_browser:
         args.append("--open")

@@ -1,6 +1,6 @@
 """Reading the archive: the query language, search, snippets, tags, trends and per-site figures.
 
-Text search runs on the stemmed index (newsarchive.store.stemindex), so that «пенсия» finds
+Text search runs on the word index (newsarchive.store.wordindex), so that «пенсия» finds
 «пенсии»; see docs/ARCHITECTURE.md for how a query becomes SQL.
 """
 

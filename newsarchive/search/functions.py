@@ -4,15 +4,14 @@ The browser and the CLI therefore give the same answers.
 
     na_fold(text)                     lower case, ё→е, spaces collapsed
     na_fold_tag(tag)                  a tag as tags are matched
-    na_stem(text)                     the stems the stemmed index holds for text
-    na_fts(query)                     the MATCH expression of a query for a year table of the stemmed index
-    na_article_id(key)                the article id of a stemmed-index rowid
+    na_words(text)                    the tokens the word index holds for text (lemmas, stems)
+    na_fts(query)                     the MATCH expression of a query for a year table of the word index
+    na_article_id(key)                the article id of a word-index rowid
     na_match(title, lead, body, q)    1 when the text satisfies the query (exact phrases included)
     na_snippet(title, lead, body, q)  a snippet with the matched words in [brackets]
     na_period(published_utc, by)      its Kazakhstan day, ISO week or month label
     na_search(q[, limit])             JSON list of article ids, as `newsarchive search` orders them
     na_trend(q[, by])                 JSON list of [period, count], as `newsarchive trend` gives them
-    na_tag_spelling(tag)              aggregate: a tag's most common spelling
 """
 
 from __future__ import annotations
@@ -27,14 +26,14 @@ from newsarchive.search.querylang import Query, QueryError, compile_fts, matches
 from newsarchive.search.reports import trend
 from newsarchive.search.snippets import snippet
 from newsarchive.search.sql import text_match
-from newsarchive.store.stemindex import ID_MASK
-from newsarchive.textnorm import fold, fold_tag, stem_text
+from newsarchive.store.wordindex import ID_MASK
+from newsarchive.textnorm import fold, fold_tag, index_text
 
 
 def register_functions(conn) -> None:
     """Register the na_* functions on a new sqlite3 connection."""
     for name, arity, func in (
-        ("na_fold", 1, fold), ("na_fold_tag", 1, fold_tag), ("na_stem", 1, stem_text),
+        ("na_fold", 1, fold), ("na_fold_tag", 1, fold_tag), ("na_words", 1, index_text),
         ("na_fts", 1, _fts), ("na_match", 4, _match), ("na_snippet", 4, _snippet),
         ("na_period", 2, _period), ("na_article_id", 1, _article_id),
     ):
@@ -55,7 +54,6 @@ def register_functions(conn) -> None:
     for arity in (1, 2):
         conn.create_function("na_search", arity, sql_search)
         conn.create_function("na_trend", arity, sql_trend)
-    conn.create_aggregate("na_tag_spelling", 1, _TagSpelling)
 
 
 @lru_cache(maxsize=256)
@@ -92,18 +90,3 @@ def _period(published_utc, by):
 
 def _article_id(key):
     return None if key is None else int(key) & ID_MASK
-
-
-class _TagSpelling:
-    """SQL aggregate na_tag_spelling(tag): a tag's most common spelling, "Пенсия 2026" before
-    "ПЕНСИЯ 2026" on a tie — the form `tags` shows, in the CLI and in datasette alike."""
-
-    def __init__(self):
-        self.counts: dict[str, int] = {}
-
-    def step(self, tag):
-        if tag:
-            self.counts[tag] = self.counts.get(tag, 0) + 1
-
-    def finalize(self):
-        return max(self.counts, key=lambda t: (self.counts[t], not t.isupper(), not t.islower()), default=None)

@@ -1,15 +1,19 @@
 """The search query language: what a person types, parsed into terms and filters.
 
-    пенсия выплаты          both words (any inflection: the stemmed index)
+    пенсия выплаты          both words, in any form of the same dictionary word (the word index)
     "единовременная выплата" the exact phrase (word forms as typed; case and ё/е ignored)
     пенсия OR пособие       either word
     пенсия -алименты        without the word (or -"a phrase")
+    пенс*                   any word whose dictionary form (or stem) starts with «пенс»
     site:kt.kz  tag:"Пенсия 2026"  region:ВКО  lang:ru   filters
 
-Anything else is text: punctuation splits words ("пенсия-2026" is the two words
-"пенсия 2026" next to each other), stray quotes, brackets, `*`, `AND`/`NOT` are harmless.
-Nothing here ever reaches SQLite unquoted; `compile_fts` builds the MATCH expression
-from folded, stemmed words only. Input with nothing to search for is a `QueryError`.
+A word matches the forms of its dictionary lemma, of each one when the form is ambiguous
+(«стали»: сталь, стать), never its neighbours («правил» does not find «правительство»); a word
+the dictionary does not know matches by its stem (newsarchive.textnorm.word_tokens). Anything
+else is text: punctuation splits words ("пенсия-2026" is the two words "пенсия 2026" next to
+each other), stray quotes, brackets, a lone `*`, `AND`/`NOT` are harmless. Nothing here ever
+reaches SQLite unquoted; `compile_fts` builds the MATCH expression from analysed tokens only.
+Input with nothing to search for is a `QueryError`.
 """
 
 from __future__ import annotations
@@ -18,11 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newsarchive.textnorm import stem, words
-
-#: Stems shorter than this are matched whole; longer ones also as prefixes
-#: ("пенсия" → "пенс"* finds "пенсионный"; "рост"* would find "Ростов").
-MIN_PREFIX_STEM = 4
+from newsarchive.textnorm import word_tokens, words
 
 #: More terms than this is not a search but an accident (a pasted article).
 MAX_TERMS = 64
@@ -57,19 +57,29 @@ class QueryError(ValueError):
 class Term:
     """One searchable unit: folded words that must appear next to each other.
 
-    `exact` terms (typed in quotes) match those word forms only; other terms match any
-    inflection through the stems (and stem prefixes of 4+ letters).
+    `exact` terms (typed in quotes) match those word forms only; other terms match any form of
+    each word's dictionary lemmas (`tokens`); a `prefix` term (one word typed with a trailing `*`)
+    matches every word whose tokens start with it.
     """
 
     words: tuple[str, ...]
     exact: bool = False
+    prefix: bool = False
 
     @cached_property
-    def stems(self) -> tuple[str, ...]:
-        return tuple(stem(w) for w in self.words)
+    def tokens(self) -> tuple[frozenset[str], ...]:
+        """Per word, the index tokens any of which it matches."""
+        return tuple(frozenset(word_tokens(w)) for w in self.words)
+
+    @property
+    def needs_check(self) -> bool:
+        """True when the index alone cannot settle it: word order, or the exact forms."""
+        return self.exact or len(self.words) > 1
 
     def __str__(self) -> str:
         text = " ".join(self.words)
+        if self.prefix:
+            return text + "*"
         return f'"{text}"' if self.exact or len(self.words) > 1 else text
 
 
@@ -93,8 +103,8 @@ class Query:
 
     @property
     def has_exact(self) -> bool:
-        """True when some term needs checking against the raw text (phrases in quotes)."""
-        return any(t.exact for g in self.groups for t in g) or any(t.exact for t in self.excluded)
+        """True when some term needs checking against the article's text (phrases, word order)."""
+        return any(t.needs_check for t in self.terms()) or any(t.needs_check for t in self.excluded)
 
     @property
     def has_filters(self) -> bool:
@@ -147,7 +157,8 @@ def parse(text: str | None) -> Query:
         term_words = tuple(words(value))
         if not term_words:
             continue
-        term = Term(term_words, exact=quoted)
+        prefix = not quoted and value.endswith("*") and len(term_words) == 1
+        term = Term(term_words, exact=quoted, prefix=prefix)
         if negative:
             query.excluded.append(term)
         elif pending_or:
@@ -174,30 +185,28 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _fts_term(term: Term, expand=None) -> str:
-    """One term as an FTS5 expression over the stemmed index; every token is quoted.
+def _any_of(tokens) -> str:
+    alternatives = sorted(_quote(token) for token in tokens)
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
-    `expand(stem)` → the indexed terms that start with the stem (or None: unknown); a
-    one-word term's prefix is then the OR of those exact terms — the same documents as
-    `stem*`, but FTS5 reads OR-ed terms lazily (newest first) where a prefix query merges
-    the whole doclist of every term with the prefix first.
+
+def _fts_term(term: Term, expand=None) -> str:
+    """One term as an FTS5 expression over the word index; every token is quoted.
+
+    A word is the OR of its tokens; a term of several words (or an exact one) is the AND of
+    its words, its order and forms checked on the text afterwards (`matches`). A prefix is the
+    OR of the indexed terms `expand(prefix)` gives (None: unknown, or too many: an FTS5 prefix
+    query) — the same documents as `prefix*`, but FTS5 reads OR-ed terms lazily, newest first,
+    where a prefix query merges the doclist of every term with the prefix first.
     """
-    if term.exact:
-        # Same word forms have the same stems: the stemmed phrase finds every exact
-        # occurrence (and a few inflected ones, which the exact check then drops).
-        return '"' + " ".join(term.stems) + '"'
-    if expand is not None and len(term.stems) == 1 and len(term.stems[0]) >= MIN_PREFIX_STEM:
-        terms = expand(term.stems[0])
+    if term.prefix:
+        (prefix,) = term.words
+        terms = expand(prefix) if expand is not None else None
         if terms is not None and len(terms) <= MAX_EXPANSION:
-            if not terms:
-                return _quote(term.stems[0])  # in no document
-            if len(terms) == 1:
-                return _quote(terms[0])
-            return "(" + " OR ".join(_quote(t) for t in terms) + ")"
-    parts = []
-    for s in term.stems:
-        parts.append(f'"{s}"' + (" *" if len(s) >= MIN_PREFIX_STEM else ""))
-    return " + ".join(parts)
+            return _any_of(terms) if terms else _quote(prefix)  # in no document
+        return _quote(prefix) + " *"
+    groups = [_any_of(tokens) for tokens in term.tokens]
+    return groups[0] if len(groups) == 1 else "(" + " AND ".join(groups) + ")"
 
 
 def _fts_group(group: list[Term], expand=None) -> str:
@@ -206,16 +215,16 @@ def _fts_group(group: list[Term], expand=None) -> str:
 
 
 def compile_fts(query: Query, expand=None) -> str | None:
-    """The MATCH expression for the stemmed index, or None when there are no positive terms.
+    """The MATCH expression for the word index, or None when there are no positive terms.
 
-    Excluded words are in it (as NOT); excluded exact phrases are not (an inflected form
-    of the phrase must not exclude an article), they are left to `matches`. `expand`: see
-    `_fts_term` (without it, stems of 4+ letters are FTS5 prefix queries).
+    Excluded words are in it (as NOT); excluded phrases and word sequences are not (an article
+    holding the words apart must not be excluded), they are left to `matches`. `expand`: see
+    `_fts_term`.
     """
     if not query.has_text:
         return None
     expression = " AND ".join(_fts_group(g, expand) for g in query.groups)
-    excluded = [_fts_term(t, expand) for t in query.excluded if not t.exact]
+    excluded = [_fts_term(t, expand) for t in query.excluded if not t.needs_check]
     if excluded:
         expression = f"({expression}) NOT ({' OR '.join(excluded)})"
     return expression
@@ -223,45 +232,36 @@ def compile_fts(query: Query, expand=None) -> str | None:
 
 def compile_excluded_fts(query: Query, expand=None) -> str | None:
     """MATCH expression of the excluded words, for queries that have nothing positive."""
-    excluded = [_fts_term(t, expand) for t in query.excluded if not t.exact]
+    excluded = [_fts_term(t, expand) for t in query.excluded if not t.needs_check]
     return " OR ".join(excluded) if excluded else None
 
 
-# --- the same semantics over plain text, for exact phrases, snippets and checks ---
+# --- the same semantics over plain text, for phrases, snippets and checks ---
 
 
-def stem_matches(query_stem: str, word_stem: str) -> bool:
-    """Does a word with stem `word_stem` match the query stem (as a prefix when it is long enough)?"""
-    if len(query_stem) >= MIN_PREFIX_STEM:
-        return word_stem.startswith(query_stem)
-    return word_stem == query_stem
+def word_matches(term: Term, k: int, word: str) -> bool:
+    """Does the folded text word `word` match the term's `k`-th word?"""
+    if term.exact:
+        return word == term.words[k]
+    tokens = word_tokens(word)
+    if term.prefix:
+        return any(token.startswith(term.words[0]) for token in tokens)
+    return not term.tokens[k].isdisjoint(tokens)
 
 
-def term_positions(term: Term, folded_words: list[str], word_stems: list[str]) -> list[int]:
-    """Start positions where `term` occurs in a field given as folded words and their stems."""
+def term_positions(term: Term, folded_words: list[str]) -> list[int]:
+    """Start positions where `term` occurs in a field given as folded words."""
     n = len(term.words)
-    if n == 1 and not term.exact:
-        (query_stem,) = term.stems
-        return [i for i, s in enumerate(word_stems) if stem_matches(query_stem, s)]
-    found = []
-    for i in range(len(folded_words) - n + 1):
-        if term.exact:
-            if tuple(folded_words[i:i + n]) == term.words:
-                found.append(i)
-        elif all(stem_matches(q, word_stems[i + k]) for k, q in enumerate(term.stems)):
-            found.append(i)
-    return found
+    return [i for i in range(len(folded_words) - n + 1)
+            if all(word_matches(term, k, folded_words[i + k]) for k in range(n))]
 
 
 def matches(query: Query, fields: list[str | None]) -> bool:
     """True when the article text (its fields) satisfies the query's text part."""
-    analysed = []
-    for text in fields:
-        folded = words(text)
-        analysed.append((folded, [stem(w) for w in folded]))
+    analysed = [words(text) for text in fields]
 
     def occurs(term: Term) -> bool:
-        return any(term_positions(term, f, s) for f, s in analysed)
+        return any(term_positions(term, folded) for folded in analysed)
 
     if any(occurs(t) for t in query.excluded):
         return False

@@ -20,7 +20,7 @@ def tags(db, like: str | None = None, since=None, until=None, limit: int | None 
     """Tags with their article counts and the newest article's time, most used first.
 
     `like` keeps tags whose folded form contains it ("пенс" → "Пенсия 2026"); the tag is
-    shown in its most common spelling (na_tag_spelling).
+    shown in the archive's spelling of it (tag_spellings), as `articles.tags` holds it.
     """
     conditions, params = [], {}
     if like:
@@ -34,8 +34,8 @@ def tags(db, like: str | None = None, since=None, until=None, limit: int | None 
         params["until"] = parse_bound(until, end=True)
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     rows = connection(db).execute(f"""
-        SELECT na_tag_spelling(t.tag) AS tag, count(*) AS articles, max(t.published_utc) AS last_seen
-        FROM article_tags t
+        SELECT s.spelling AS tag, count(*) AS articles, max(t.published_utc) AS last_seen
+        FROM article_tags t JOIN tag_spellings s ON s.tag_norm = t.tag_norm
         {where}
         GROUP BY t.tag_norm
     """, params).fetchall()

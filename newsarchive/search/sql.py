@@ -1,5 +1,5 @@
 """The SQL of a search: a parsed query (newsarchive.search.querylang) and its filters, compiled
-into one statement over the stemmed index (a table per publication year, newsarchive.store.stemindex)
+into one statement over the word index (a table per publication year, newsarchive.store.wordindex)
 and the articles table. Every value is a bound parameter; every FTS5 token is quoted.
 """
 
@@ -17,16 +17,16 @@ from newsarchive.search.querylang import (
     compile_fts,
     parse,
 )
-from newsarchive.store import stemindex
-from newsarchive.store.stemindex import ID_BITS, article_id_sql, key_range
+from newsarchive.store import wordindex
+from newsarchive.store.wordindex import ID_BITS, article_id_sql, key_range
 from newsarchive.textnorm import fold, fold_tag
 
-#: bm25 weights of the stemmed index's columns: title, lead, body, and the tag tokens (which
+#: bm25 weights of the word index's columns: title, lead, body, and the tag tokens (which
 #: filter, and never score).
 RANK_WEIGHTS = (10.0, 4.0, 1.0, 0.0)
 #: A text query without filters ranks (bm25) only its RANK_WINDOW most recently published
 #: matches: exact for rarer words, and bounded work (recent news first) for words in a large
-#: part of the archive. The stemmed index is in publication order (newsarchive.store.stemindex).
+#: part of the archive. The word index is in publication order (newsarchive.store.wordindex).
 RANK_WINDOW = 5_000
 SORTS = ("auto", "relevance", "newest", "oldest")
 # --- regions ---
@@ -50,7 +50,7 @@ def _as_list(values) -> list[str]:
 
 def _where(query: Query, *, since=None, until=None, text: bool = False) -> tuple[list[str], list[str], dict]:
     """SQL conditions for the query's filters: (on `a`, the articles row; on `{t}`, a table of
-    the stemmed index, for a text search), with their parameters.
+    the word index, for a text search), with their parameters.
 
     Without text, the first tag and the dates are conditions on `t0`, the first tag's
     article_tags row joined in (its index walks newest first). With text, the tags are in the
@@ -101,7 +101,7 @@ def _where(query: Query, *, since=None, until=None, text: bool = False) -> tuple
 
 
 def _exact_dates(params: dict) -> list[str]:
-    """Conditions on a stemmed-index table `{t}` for the dates in params (since, until): its key
+    """Conditions on a word-index table `{t}` for the dates in params (since, until): its key
     within the bounds' days, and the article's time checked (by its id) only where the day
     alone does not settle it — the bounds' own days, and day 0 (undated)."""
     since, until = params.get("since"), params.get("until")
@@ -131,12 +131,12 @@ def _exact_dates(params: dict) -> list[str]:
 
 def text_match(fts: str, tags: list[str]) -> str:
     """The MATCH expression: the query's words, and every tag."""
-    return f"({fts}) AND {stemindex.tags_match(tags)}" if tags else fts
+    return f"({fts}) AND {wordindex.tags_match(tags)}" if tags else fts
 
 
 def _hits(conn, index_conditions: list[str], params: dict, *, match: str = "fts", rank: bool = True,
           window: bool = False) -> str:
-    """A compound SELECT of the stemmed index's rows matching :`match` (columns key and, with
+    """A compound SELECT of the word index's rows matching :`match` (columns key and, with
     `rank`, bm25 rank) over the year tables the key bounds in params reach, newest year first.
 
     `window`: only the RANK_WINDOW newest rows; each year's table is read newest first and
@@ -144,10 +144,10 @@ def _hits(conn, index_conditions: list[str], params: dict, *, match: str = "fts"
     the newer ones had enough.
     """
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
-    years = stemindex.years_between(conn, params.get("key_low"), params.get("key_high"))
+    years = wordindex.years_between(conn, params.get("key_low"), params.get("key_high"))
     arms = []
     for year in years:
-        t = stemindex.table_name(year)
+        t = wordindex.table_name(year)
         columns = f"{t}.rowid AS key" + (f", bm25({t}, {weights}) AS rank" if rank else "")
         where = " AND ".join([f"{t} MATCH :{match}", *(c.format(t=t) for c in index_conditions)])
         arm = f"SELECT {columns} FROM {t} WHERE {where}"
@@ -174,26 +174,26 @@ def build_query(query=None, *, tags=(), sites=(), regions=(), languages=()) -> Q
 
 
 def _expander(conn):
-    """expand(stem) → the stemmed index's terms that start with `stem` (None: no vocabulary)."""
+    """expand(prefix) → the word index's terms that start with `prefix` (None: no vocabulary)."""
     def expand(prefix: str) -> list[str] | None:
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         try:
-            rows = conn.execute("SELECT term FROM stem_terms WHERE term >= ? AND term < ? LIMIT ?",
+            rows = conn.execute("SELECT term FROM word_terms WHERE term >= ? AND term < ? LIMIT ?",
                                 (prefix, upper, MAX_EXPANSION + 1)).fetchall()
-        except sqlite3.Error:  # an archive without stem_terms (not yet migrated): prefix queries
+        except sqlite3.Error:  # an archive without word_terms (not yet migrated): prefix queries
             return None
         return [term for (term,) in rows]
     return expand
 
 
 def _require_current_index(conn) -> None:
-    """An archive whose stemmed index another newsarchive built (opened by datasette alone,
+    """An archive whose word index another newsarchive built (opened by datasette alone,
     before newsarchive upgraded it) would answer wrongly: say so instead."""
     try:
-        found = stemindex.stored_stemmer(conn)
+        found = wordindex.stored_indexer(conn)
     except sqlite3.Error:  # no archive_meta: older than schema 3
         found = None
-    if found != stemindex.STEMMER:
+    if found != wordindex.INDEXER:
         raise QueryError("this archive's word index was built by another version of newsarchive; "
                          "open it once with newsarchive to upgrade it (`newsarchive upgrade --db PATH`)")
 
@@ -201,7 +201,7 @@ def _require_current_index(conn) -> None:
 def search_sql(parsed: Query, *, conn, since=None, until=None, sort="auto", columns="a.*",
                page: int | None = None) -> tuple[str, dict]:
     """The SQL (without LIMIT) and parameters of a search on the archive open on `conn`
-    (which years the stemmed index has; stem prefixes are expanded into the indexed terms,
+    (which years the word index has; explicit prefixes are expanded into the indexed terms,
     see querylang._fts_term); `columns` is the select list.
 
     `page` (offset + limit of the caller's LIMIT): a relevance-sorted search ranks ids and

@@ -1,1 +1,1 @@
-"""The archive: its schema, the one way an article is written, the stemmed index, stories, import and reparse."""
+"""The archive: its schema, the one way an article is written, the word index, stories, import and reparse."""

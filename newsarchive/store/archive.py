@@ -4,7 +4,7 @@
 call: validate (newsarchive.store.validate), normalise (newsarchive.store.normalise), then
 `store_article`, which decides what the article is — new, a changed version of a stored article,
 an unchanged re-fetch, or an exact copy of another stored article under another URL — and writes
-the article, its tags, URLs, stemmed text, raw page and story together or not at all.
+the article, its tags, URLs, indexed words, raw page and story together or not at all.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from newsarchive import clock, defaults
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
 from newsarchive.store.normalise import normalise_article
-from newsarchive.store.schema import transaction
-from newsarchive.store.stemindex import index_article, unindex_article
+from newsarchive.store.schema import tag_spellings, transaction
 from newsarchive.store.stories import assign_story
 from newsarchive.store.validate import Rejected, validate_article
+from newsarchive.store.wordindex import index_article, unindex_article
 from newsarchive.textnorm import fold_tag
 from newsarchive.urls import canonicalize_url
 
@@ -114,6 +114,7 @@ def store_article(db, article: Article, *, now: str | None = None, seen: bool = 
     now = now or clock.now_iso()
     row = row_of(article)
     with transaction(db):
+        row["tags"] = json.dumps(tag_spellings(db, article.tags), ensure_ascii=False)
         found = find_stored(db, article)
         if found and found[0] == "content":
             _add_urls(db, found[1], article, kind="duplicate")

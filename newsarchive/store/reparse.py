@@ -7,7 +7,7 @@ like a re-fetched page:
 
 * nothing differs → nothing is written (no new version, no row touched);
 * a versioned field differs (title, lead, body, tags, dates, text hash) → old version kept in
-  `versions`, tags, stems, FTS and story rewritten in one transaction;
+  `versions`, tags, the word index and story rewritten in one transaction;
 * only other fields differ (author, section, images, credit, language, region) → those columns
   are corrected in place; no version is kept for them.
 

@@ -8,6 +8,7 @@ docs/ARCHITECTURE.md for why each table exists.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,39 +18,41 @@ import sqlite_utils
 
 from newsarchive.clock import local_day
 from newsarchive.search.functions import register_functions
-from newsarchive.store import stemindex
+from newsarchive.store import wordindex
+from newsarchive.textnorm import fold_tag
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
--- Small columns first, the text last: a row longer than a page continues in overflow pages, and
+-- The columns a reader looks at first (datasette shows them in this order), the bookkeeping
+-- after them, the long text last: a row longer than a page continues in overflow pages, and
 -- SQLite reads a column by walking the record up to it, so filters, sorts and index builds on
--- dates, sites and hashes never read the text.
+-- dates, sites and hashes never read the lead or the body.
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
+    published_at TEXT,   -- as the page states it, with its offset
     site TEXT NOT NULL,
-    published_utc TEXT,
-    published_day TEXT,  -- the Kazakhstan calendar day of published_utc: datasette's date facet
-    published_at TEXT,
-    modified_at TEXT,
-    language TEXT,
+    title TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',  -- JSON list, one spelling per folded tag (tag_spellings)
+    story_id INTEGER,
     region TEXT,
     story_region TEXT,
-    story_id INTEGER,
-    content_hash TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    fetched_at TEXT,
-    canonical_url TEXT NOT NULL UNIQUE,
-    url TEXT NOT NULL,
+    language TEXT,
     author TEXT,
     section TEXT,
     credited_source TEXT,
     credited_via TEXT,
-    tags TEXT NOT NULL DEFAULT '[]',
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL UNIQUE,
+    published_utc TEXT,
+    published_day TEXT,  -- the Kazakhstan calendar day of published_utc: datasette's date facet
+    modified_at TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    fetched_at TEXT,
+    content_hash TEXT NOT NULL,
     images TEXT NOT NULL DEFAULT '[]',
-    title TEXT NOT NULL,
     lead TEXT,
     body TEXT NOT NULL
 );
@@ -85,13 +88,20 @@ CREATE TABLE IF NOT EXISTS article_urls (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_urls_article ON article_urls(article_id);
 
--- Every stem ever indexed, for expanding a query's stem prefix («пенс» → пенс, пенсион, …)
--- into index terms by one range read; a term no article holds any more matches nothing.
-CREATE TABLE IF NOT EXISTS stem_terms (
+-- Every token ever put in the word index, for expanding an explicit prefix («пенс*» → пенсия,
+-- пенсионный, …) into index terms by one range read; a term no article holds any more matches nothing.
+CREATE TABLE IF NOT EXISTS word_terms (
     term TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
--- Facts about the archive as a whole: 'stemmer' = what built the stemmed index.
+-- The one spelling `articles.tags` shows for each folded tag, the best the archive met
+-- («Пенсия 2026» for «ПЕНСИЯ 2026» and «пенсия  2026»); article_tags keeps each page's own.
+CREATE TABLE IF NOT EXISTS tag_spellings (
+    tag_norm TEXT PRIMARY KEY,
+    spelling TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Facts about the archive as a whole: 'indexer' = what built the word index.
 CREATE TABLE IF NOT EXISTS archive_meta (
     name TEXT PRIMARY KEY,
     value TEXT
@@ -195,9 +205,6 @@ CREATE TABLE IF NOT EXISTS story_bands (
 ) WITHOUT ROWID;
 """
 
-#: The raw FTS index over articles (datasette's search), kept in step by triggers.
-RAW_FTS_COLUMNS = ("title", "lead", "body")
-RAW_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 def connect(path: str | Path, *, wal: bool = True) -> sqlite3.Connection:
@@ -225,13 +232,13 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create tables, indexes and FTS indexes that are missing, migrate an older archive, and
-    re-index the stemmed index when the stemmer changed; idempotent."""
+    """Create the schema in a new archive, migrate an older one, and re-index the word index when
+    another analyser built it; idempotent."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version == SCHEMA_VERSION:
-        if stemindex.stored_stemmer(db.conn) != stemindex.STEMMER:
+        if wordindex.stored_indexer(db.conn) != wordindex.INDEXER:
             with transaction(db):
-                stemindex.check_stemmer(db.conn)
+                wordindex.check_indexer(db.conn)
         return
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"this archive has schema version {version}, newer than this newsarchive "
@@ -242,8 +249,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     with transaction(db):  # executescript() would commit on its own; run statement by statement
         for statement in _statements(SCHEMA):
             db.execute(statement)
-        create_fts(db, "articles", RAW_FTS_COLUMNS)
-        stemindex.rebuild(db.conn)  # records the stemmer; the stemmed index's tables come with articles
+        wordindex.rebuild(db.conn)  # records the indexer; the year tables come with the articles
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -265,33 +271,6 @@ def _migrate(db: sqlite_utils.Database, version: int) -> None:
         db.execute("PRAGMA foreign_keys = ON")
 
 
-def create_fts(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
-    """`table`_fts over `table` with the triggers that keep it in step, as sqlite-utils'
-    enable_fts writes them (datasette and detect_fts find it) but in the caller's transaction,
-    and with an update trigger that re-indexes a row only when its text changes, not on every
-    last_seen or story_id (which would grow the index on each crawl)."""
-    listed = ", ".join(f'"{c}"' for c in columns)
-    db.execute(f"CREATE VIRTUAL TABLE \"{table}_fts\" USING FTS5 (\n    {listed},\n    tokenize='{RAW_FTS_TOKENIZE}',\n"
-               f'    content="{table}"\n)')
-    create_fts_triggers(db, table, columns)
-
-
-def create_fts_triggers(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> None:
-    """The insert, delete and text-update triggers that keep `table`_fts in step with `table`."""
-    listed = ", ".join(f'"{c}"' for c in columns)
-    old = ", ".join(f'old."{c}"' for c in columns)
-    new = ", ".join(f'new."{c}"' for c in columns)
-    fts = f'"{table}_fts"'
-    for name, event, body in (
-        ("ai", "INSERT", f"INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
-        ("ad", "DELETE", f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});"),
-        ("au", f"UPDATE OF {listed}",
-         f"INSERT INTO {fts} ({fts}, rowid, {listed}) VALUES('delete', old.rowid, {old});\n"
-         f"  INSERT INTO {fts} (rowid, {listed}) VALUES (new.rowid, {new});"),
-    ):
-        db.execute(f'CREATE TRIGGER "{table}_{name}" AFTER {event} ON "{table}" BEGIN\n  {body}\nEND')
-
-
 def _v1_to_v2(db: sqlite_utils.Database) -> None:
     """Version 2 added a vocabulary table over the stemmed index of its day, which version 3
     replaced: nothing to do on the way."""
@@ -299,7 +278,7 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
 
 def _rebuild_articles(db: sqlite_utils.Database) -> None:
     """articles in SCHEMA's column order, with published_day (foreign keys are off: see
-    _migrate); ids are kept, so the raw index over it stays valid."""
+    _migrate); ids are kept."""
     columns = [row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()]
     create = SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS articles ("):]
     create = create[:create.index(");") + 2].replace("IF NOT EXISTS articles (", "articles_rebuilt (")
@@ -312,35 +291,84 @@ def _rebuild_articles(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE articles_rebuilt RENAME TO articles")
     for statement in _statements(SCHEMA):
         db.execute(statement)
-    create_fts_triggers(db, "articles", RAW_FTS_COLUMNS)
 
 
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
-    """The stemmed index of version 2 (article_stems and its triggers) goes; stem_terms and
-    archive_meta are added; articles get published_day and their small columns first. The
-    stemmed index is built again by the next step."""
+    """Version 3 gave articles published_day and their small columns first, and replaced version
+    2's stemmed index (article_stems and its triggers) with stem_terms and archive_meta; the index
+    itself is built again by the last step."""
     _rebuild_articles(db)
-    db.execute("DROP TABLE IF EXISTS article_stems_vocab")
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "article_stems_{suffix}"')
-    db.execute("DROP TABLE IF EXISTS article_stems_fts")
-    db.execute("DROP TABLE IF EXISTS article_stems")
-    for statement in _statements(SCHEMA):
-        db.execute(statement)  # IF NOT EXISTS: only stem_terms and archive_meta are new
+    for table in ("article_stems_vocab", "article_stems_fts", "article_stems"):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _v3_to_v4(db: sqlite_utils.Database) -> None:
-    """The stemmed index (one table, article_stems_fts) becomes a table per publication year,
-    with the tags as tokens (newsarchive.store.stemindex)."""
+    """Version 4 split the stemmed index into a table per year; the last step builds its successor."""
     db.execute("DROP TABLE IF EXISTS article_stems_vocab")
     db.execute("DROP TABLE IF EXISTS article_stems_fts")
-    stemindex.rebuild(db.conn)
+
+
+def _v4_to_v5(db: sqlite_utils.Database) -> None:
+    """Version 5: the word index (dictionary lemmas, newsarchive.store.wordindex) replaces the
+    stemmed one; the raw FTS index goes (datasette's search box searches the word index through
+    the plugin); articles get the reader's column order; tags one spelling per folded tag."""
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f'DROP TRIGGER IF EXISTS "articles_{suffix}"')
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    old = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'article_stems_[0-9]*'")]
+    for table in sorted(old, key=lambda name: not name.endswith("_vocab")):  # vocabularies first
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    db.execute("DROP TABLE IF EXISTS stem_terms")
+    db.execute("DELETE FROM archive_meta WHERE name = 'stemmer'")
+    _rebuild_articles(db)
+    for article_id, tags in db.execute("SELECT id, tags FROM articles ORDER BY id").fetchall():
+        spelled = json.dumps(tag_spellings(db, json.loads(tags or "[]")), ensure_ascii=False)
+        if spelled != tags:
+            db.execute("UPDATE articles SET tags = ? WHERE id = ?", [spelled, article_id])
+    wordindex.rebuild(db.conn)
+
+
+def tag_spellings(db: sqlite_utils.Database, tags: list[str]) -> list[str]:
+    """The archive's spelling of each tag, what `articles.tags` holds: of every spelling met of
+    the folded tag, the first by `spelling_rank` («Пенсия 2026» over «ПЕНСИЯ 2026» over «пенсия
+    2026»), whatever order the articles came in. A better spelling met now is recorded, and the
+    articles holding the tag are given it."""
+    spelled = []
+    for tag in tags:
+        key = fold_tag(tag)
+        row = db.execute("SELECT spelling FROM tag_spellings WHERE tag_norm = ?", [key]).fetchone()
+        if row is None:
+            db.execute("INSERT INTO tag_spellings (tag_norm, spelling) VALUES (?, ?)", [key, tag])
+        elif spelling_rank(tag) < spelling_rank(row[0]):
+            db.execute("UPDATE tag_spellings SET spelling = ? WHERE tag_norm = ?", [tag, key])
+            _respell(db, key, tag)
+        else:
+            tag = row[0]
+        spelled.append(tag)
+    return spelled
+
+
+def spelling_rank(tag: str) -> tuple:
+    """Mixed case first, then all capitals (МРП), then all lower case; then alphabetical."""
+    return (tag.isupper() or tag.islower(), tag.islower(), tag)
+
+
+def _respell(db: sqlite_utils.Database, key: str, spelling: str) -> None:
+    rows = db.execute("SELECT a.id, a.tags FROM article_tags t JOIN articles a ON a.id = t.article_id "
+                      "WHERE t.tag_norm = ?", [key]).fetchall()
+    for article_id, tags in rows:
+        respelled = [spelling if fold_tag(tag) == key else tag for tag in json.loads(tags or "[]")]
+        db.execute("UPDATE articles SET tags = ? WHERE id = ?", [json.dumps(respelled, ensure_ascii=False), article_id])
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_version: step to from_version + 1}
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 

@@ -1,23 +1,23 @@
-"""The stemmed index: keys give back ids and cover date ranges; rows follow the article."""
+"""The word index: keys give back ids and cover date ranges; rows follow the article."""
 
 import random
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import stem_tables, stemmed_index
+from conftest import word_tables, indexed_words
 
 from newsarchive.model import Article
 from newsarchive.search import search
 from newsarchive.store.archive import store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import open_db
-from newsarchive.store.stemindex import (
+from newsarchive.store.wordindex import (
     ID_BITS,
     ID_MASK,
     article_id_sql,
     key_range,
-    stem_key,
+    word_key,
     tag_token,
 )
 
@@ -42,21 +42,21 @@ def test_article_ids_come_back_from_keys():
     conn = sqlite3.connect(":memory:")
     for i, moment in enumerate(_moments()):
         article_id = 1 + i * 7_919_993
-        key = stem_key(moment, article_id)
+        key = word_key(moment, article_id)
         assert key & ID_MASK == article_id
         assert conn.execute(f"SELECT {article_id_sql('?')}", (key,)).fetchone() == (article_id,)
 
 
 def test_ids_that_do_not_fit_are_refused():
     with pytest.raises(ValueError):
-        stem_key("2026-01-13T00:00:00+00:00", ID_MASK + 1)
+        word_key("2026-01-13T00:00:00+00:00", ID_MASK + 1)
 
 
 def test_keys_follow_publication_order():
     rng = random.Random(5)
     start = datetime(1990, 1, 1, tzinfo=timezone.utc)
     moments = sorted(start + timedelta(minutes=rng.randrange(0, 30 * 365 * 1440)) for _ in range(300))
-    keys = [stem_key(m.astimezone(timezone(timedelta(hours=rng.choice((5, 6, -3))))).isoformat(), rng.randrange(1, 10**9))
+    keys = [word_key(m.astimezone(timezone(timedelta(hours=rng.choice((5, 6, -3))))).isoformat(), rng.randrange(1, 10**9))
             for m in moments]
     days = [key >> ID_BITS for key in keys]
     assert days == sorted(days) and len(set(days)) > 250
@@ -71,8 +71,8 @@ def test_key_range_covers_every_moment_in_the_range():
         until = since + timedelta(seconds=rng.randrange(1, 10**6))
         low, high = key_range(since.isoformat(), until.isoformat())
         for moment in (since, until - timedelta(microseconds=1), since + (until - since) / 2):
-            assert low <= stem_key(moment.isoformat(), ID_MASK) < high
-            assert low <= stem_key(moment.isoformat(), 1) < high
+            assert low <= word_key(moment.isoformat(), ID_MASK) < high
+            assert low <= word_key(moment.isoformat(), 1) < high
 
 
 def _article(number, published_at, body):
@@ -98,10 +98,11 @@ def test_a_changed_publication_time_moves_the_key():
     assert search(db, "кодекс", since="2026-01-01") == []
     assert [r["id"] for r in search(db, "кодекс", since="2025-05-01", until="2025-06-30")] == [1]
     published_utc = db.execute("SELECT published_utc FROM articles WHERE id = 1").fetchone()[0]
-    held = stemmed_index(db.conn)
-    rows = {table: [r[0] for r in db.execute(f"SELECT rowid FROM {table}")] for table in stem_tables(db.conn)}
-    assert rows == {"article_stems_2026": [], "article_stems_2025": [stem_key(published_utc, 1)]}  # moved to its year
-    assert ("article_stems_2025", "втор", "body", 4) in held[1] and not any(row[1] == "перв" for row in held[1])
+    held = indexed_words(db.conn)
+    rows = {table: [r[0] for r in db.execute(f"SELECT rowid FROM {table}")] for table in word_tables(db.conn)}
+    assert rows == {"article_words_2026": [], "article_words_2025": [word_key(published_utc, 1)]}  # moved to its year
+    assert ("article_words_2025", "второй", "body") in {row[:3] for row in held[1]}
+    assert not any(row[1] == "первый" for row in held[1])
     for table in rows:
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
 
@@ -135,7 +136,7 @@ def test_the_relevance_window_reads_older_years_only_when_the_newer_are_short(mo
     db = _tariffs_ranked_two_at_a_time(monkeypatch, ("2024-05-01T10:00:00+05:00", "2026-03-01T10:00:00+05:00",
                                                      "2026-02-01T10:00:00+05:00"))
     store_article(db, _article(4, "2024-06-01T10:00:00+05:00", "Котельную запустят к зиме. " * 3))
-    _poison(db, "article_stems_2024")
+    _poison(db, "article_words_2024")
     assert sorted(r["id"] for r in search(db, "тариф")) == [2, 3]  # 2026 had the window: 2024 never read
     with pytest.raises(sqlite3.DatabaseError):
         search(db, "котельная")  # in 2026 not at all: 2024 is read, and is broken
@@ -145,7 +146,7 @@ def test_a_date_range_reads_only_the_years_it_covers():
     db = open_db(":memory:")
     store_article(db, _article(1, "2024-05-01T10:00:00+05:00", "Тарифы на воду повысят с весны. " * 3))
     store_article(db, _article(2, "2026-03-01T10:00:00+05:00", "Тарифы на тепло повысят с осени. " * 3))
-    _poison(db, "article_stems_2024")
+    _poison(db, "article_words_2024")
     assert [r["id"] for r in search(db, "тариф", since="2025-12-31")] == [2]
     with pytest.raises(sqlite3.DatabaseError):
         search(db, "тариф", since="2023-12-31")
@@ -163,7 +164,7 @@ def test_tags_in_the_index_follow_the_article():
     assert search(db, "пенсия", tags=["Пенсия 2026"]) == []
     assert [r["id"] for r in search(db, "пенсия", tags=["вко"])] == [1]
     assert [r["id"] for r in search(db, "пенсия", tags=["вко"], since="2026-01-13", until="2026-01-13")] == [1]
-    for table in stem_tables(db.conn):
+    for table in word_tables(db.conn):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
 
 
@@ -173,17 +174,17 @@ def test_a_tag_token_is_never_matched_as_a_word():
     article.tags = ["Пенсия 2026"]
     store_article(db, article)
     token = tag_token("Пенсия 2026")
-    assert db.execute("SELECT count(*) FROM article_stems_2026 WHERE article_stems_2026 MATCH ?",
+    assert db.execute("SELECT count(*) FROM article_words_2026 WHERE article_words_2026 MATCH ?",
                       (f'tags : "{token}"',)).fetchone() == (1,)
     assert search(db, token) == [] and search(db, token[:5]) == [] and search(db, token[1:]) == []
-    assert db.execute("SELECT count(*) FROM stem_terms WHERE term LIKE ?", (f"%{token[2:]}%",)).fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM word_terms WHERE term LIKE ?", (f"%{token[2:]}%",)).fetchone() == (0,)
 
 
 def test_undated_articles_are_outside_every_date_range():
     db = open_db(":memory:")
     store_article(db, _article(1, None, "Тарифы на воду повысят с весны. " * 3))
     store_article(db, _article(2, "2026-03-01T10:00:00+05:00", "Тарифы на тепло повысят с осени. " * 3))
-    assert stem_tables(db.conn) == ["article_stems_2026", "article_stems_1990"]
+    assert word_tables(db.conn) == ["article_words_2026", "article_words_1990"]
     assert sorted(r["id"] for r in search(db, "тариф")) == [1, 2]
     assert [r["id"] for r in search(db, "тариф", until="2026-12-31")] == [2]
     assert [r["id"] for r in search(db, "тариф", since="1980-01-01")] == [2]

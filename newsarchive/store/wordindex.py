@@ -1,14 +1,15 @@
-"""The stemmed full-text index: one contentless FTS5 table per publication year
-(`article_stems_2026`, …), its row key, its rows, its rebuild.
+"""The word index: one contentless FTS5 table per publication year (`article_words_2026`, …),
+its row key, its rows, its rebuild.
 
-Each table holds the Snowball stems of its articles' title, lead and body
-(newsarchive.textnorm.stem_text) without storing them a second time, and one token per tag
-(`tag_token`) in a fourth column (bm25 weight 0: tags filter, never score), so that a text
-search within a tag is one FTS5 query: FTS5 intersects the word's and the tag's doclists itself. Writers add an article's row with
-`index_article` and take it out with `unindex_article`, which hands FTS5 the stems and tags
-of the article as it was indexed (stemmed again: the stemmer is deterministic). The
-stemmer's identity is kept in `archive_meta`; an archive opened by a different stemmer is
-re-indexed (`check_stemmer`), so that the stems removed are always the stems that were added.
+Each table holds the analysed words of its articles' title, lead and body
+(newsarchive.textnorm.index_text: dictionary lemmas, stems of unknown words) without storing
+them a second time, and one token per tag (`tag_token`) in a fourth column (bm25 weight 0: tags
+filter, never score), so that a text search within a tag is one FTS5 query: FTS5 intersects
+the word's and the tag's doclists itself. Writers add an article's row with `index_article` and
+take it out with `unindex_article`, which hands FTS5 the tokens and tags of the article as it
+was indexed (analysed again: the analyser is deterministic). The analyser's identity is kept
+in `archive_meta`; an archive indexed by a different analyser is re-indexed (`check_analyser`),
+so that the tokens removed are always the tokens that were added.
 
 Rows are keyed by
 
@@ -33,12 +34,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from typing import Iterable
 
-import Stemmer
-
-from newsarchive.textnorm import TEXTNORM_VERSION, fold_tag, stem_text
+from newsarchive.clock import parse_iso
+from newsarchive.textnorm import ANALYSER, fold_tag, index_text
 
 logger = logging.getLogger(__name__)
 
@@ -50,27 +50,37 @@ EPOCH = 631_152_000
 #: The last day a key holds; later times are clamped to it.
 MAX_DAY = (1 << 30) - 1
 
+#: What the index depends on: the analyser, and the tag tokens' form.
+INDEXER = f"{ANALYSER}; tags 2"
+#: A year's table is PREFIX + the year; its fts5vocab table (term, doc, cnt) adds VOCAB_SUFFIX.
+PREFIX = "article_words_"
+VOCAB_SUFFIX = "_vocab"
+COLUMNS = ("title", "lead", "body", "tags")
+#: Analysed text is tokens joined by spaces, which FTS5's ascii tokenizer splits as unicode61
+#: would, at a third of the cost; tag tokens are ASCII letters and digits after their mark.
+TOKENIZE = "ascii"
+#: The year that holds undated articles (day 0) and any published before 1990.
+FIRST_YEAR = 1990
+_EPOCH_DATE = date(1990, 1, 1)
+
 
 def _day(published_utc: str | None) -> int:
-    if not published_utc:
-        return 0
-    try:
-        moment = datetime.fromisoformat(str(published_utc).replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_iso(published_utc)
+    if moment is None:
         return 0
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     try:
         seconds = moment.timestamp()
-    except (OverflowError, OSError):
+    except (OverflowError, OSError, ValueError):
         return 0
     return min(MAX_DAY, max(0, int((seconds - EPOCH) // 86400)))
 
 
-def stem_key(published_utc: str | None, article_id: int) -> int:
-    """The key of an article's row in its year's table of the stemmed index."""
+def word_key(published_utc: str | None, article_id: int) -> int:
+    """The key of an article's row in its year's table of the word index."""
     if not 0 < int(article_id) <= ID_MASK:
-        raise ValueError(f"article id {article_id} does not fit the stemmed index's key")
+        raise ValueError(f"article id {article_id} does not fit the word index's key")
     return _day(published_utc) << ID_BITS | int(article_id)
 
 
@@ -88,20 +98,6 @@ def key_range(since_utc: str | None, until_utc: str | None) -> tuple[int | None,
     return low, high
 
 
-#: What the stems depend on: the Snowball library, our own folding rules and the tag tokens.
-STEMMER = f"PyStemmer {Stemmer.version()}; textnorm {TEXTNORM_VERSION}; tags 2"
-#: A year's table is PREFIX + the year; its fts5vocab table (term, doc, cnt) adds VOCAB_SUFFIX.
-PREFIX = "article_stems_"
-VOCAB_SUFFIX = "_vocab"
-COLUMNS = ("title", "lead", "body", "tags")
-#: Stemmed text is folded words joined by spaces, which FTS5's ascii tokenizer splits as
-#: unicode61 would, at a third of the cost; tag tokens are ASCII letters and digits.
-TOKENIZE = "ascii"
-#: The year that holds undated articles (day 0) and any published before 1990.
-FIRST_YEAR = 1990
-_EPOCH_DATE = date(1990, 1, 1)
-
-
 def year_of_key(key: int) -> int:
     """The publication year (UTC) whose table holds the row with this key."""
     return (_EPOCH_DATE + timedelta(days=int(key) >> ID_BITS)).year
@@ -117,16 +113,11 @@ def table_name(year: int) -> str:
     return f"{PREFIX}{int(year):04d}"
 
 
-def create_sql(table: str) -> str:
-    """The CREATE statement of a year's table (the bulk import's scratch tables use it too)."""
-    return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({', '.join(COLUMNS)}, "
-            f"content='', tokenize='{TOKENIZE}')")
-
-
 def ensure_table(conn, year: int) -> str:
     """The year's table, created (with its vocabulary table) when missing."""
     table = table_name(year)
-    conn.execute(create_sql(table))
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({', '.join(COLUMNS)}, "
+                 f"content='', tokenize='{TOKENIZE}')")
     conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}{VOCAB_SUFFIX} USING fts5vocab({table}, 'row')")
     return table
 
@@ -148,10 +139,10 @@ def years_between(conn, low_key: int | None, high_key: int | None) -> list[int]:
     return found
 
 
-#: What starts every tag token: not a word character, so no stem (runs of word characters,
-#: newsarchive.textnorm.words) and no query word ever equals or prefixes a tag token, while
-#: the ascii tokenizer keeps it in the token (it splits on ASCII punctuation only). So a
-#: query needs no column filter, which would double the cost of bm25's document counts.
+#: What starts every tag token: not a word character, so no word token ever equals or
+#: prefixes a tag token, while the ascii tokenizer keeps it in the token (it splits on ASCII
+#: punctuation only). So a query needs no column filter, which would double the cost of bm25's
+#: document counts.
 TAG_MARK = "\u00b7"
 
 
@@ -173,40 +164,40 @@ def tags_match(tags: Iterable[str]) -> str:
     return " AND ".join(f'"{tag_token(t)}"' for t in tags)
 
 
-def stem_fields(title: str | None, lead: str | None, body: str | None) -> tuple[str, str, str]:
-    """The stemmed title, lead and body, as the index holds them."""
-    return stem_text(title), stem_text(lead), stem_text(body)
+def index_fields(title: str | None, lead: str | None, body: str | None) -> tuple[str, str, str]:
+    """The analysed title, lead and body, as the index holds them."""
+    return index_text(title), index_text(lead), index_text(body)
 
 
 def index_article(conn, article_id: int, published_utc: str | None, title, lead, body, tags) -> None:
-    """Add an article's row (and any stem not yet in stem_terms)."""
-    key = stem_key(published_utc, article_id)
-    stems = stem_fields(title, lead, body)
+    """Add an article's row (and any token not yet in word_terms)."""
+    key = word_key(published_utc, article_id)
+    fields = index_fields(title, lead, body)
     table = ensure_table(conn, year_of_key(key))
     conn.execute(f"INSERT INTO {table} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
-                 (key, *stems, tag_tokens(tags)))
-    add_stem_terms(conn, stems)
+                 (key, *fields, tag_tokens(tags)))
+    add_terms(conn, fields)
 
 
 def unindex_article(conn, article_id: int, published_utc: str | None, title, lead, body, tags) -> None:
     """Take out the row indexed for this article as it was stored (its old date, text and tags)."""
-    key = stem_key(published_utc, article_id)
+    key = word_key(published_utc, article_id)
     table = table_name(year_of_key(key))
     conn.execute(f"INSERT INTO {table} ({table}, rowid, {', '.join(COLUMNS)}) VALUES ('delete', ?, ?, ?, ?, ?)",
-                 (key, *stem_fields(title, lead, body), tag_tokens(tags)))
+                 (key, *index_fields(title, lead, body), tag_tokens(tags)))
 
 
-def add_stem_terms(conn, stemmed_texts: Iterable[str | None]) -> None:
-    """Record the stems of these stemmed texts in stem_terms (the query's prefix expansion)."""
+def add_terms(conn, texts: Iterable[str | None]) -> None:
+    """Record the tokens of these analysed texts in word_terms (an explicit prefix query's expansion)."""
     terms = set()
-    for text in stemmed_texts:
+    for text in texts:
         if text:
             terms.update(text.split())
-    conn.executemany("INSERT OR IGNORE INTO stem_terms (term) VALUES (?)", [(t,) for t in sorted(terms)])
+    conn.executemany("INSERT OR IGNORE INTO word_terms (term) VALUES (?)", [(t,) for t in sorted(terms)])
 
 
-def stored_stemmer(conn) -> str | None:
-    row = conn.execute("SELECT value FROM archive_meta WHERE name = 'stemmer'").fetchone()
+def stored_indexer(conn) -> str | None:
+    row = conn.execute("SELECT value FROM archive_meta WHERE name = 'indexer'").fetchone()
     return row[0] if row else None
 
 
@@ -225,31 +216,31 @@ def rebuild(conn) -> int:
     """Index every article again from its stored text (in the caller's transaction), in key
     order (FTS5 writes its pending terms out whenever a rowid is not above the last); the count."""
     drop_tables(conn)
-    conn.execute("DELETE FROM stem_terms")
-    keyed = sorted((stem_key(published_utc, article_id), article_id)
+    conn.execute("DELETE FROM word_terms")
+    keyed = sorted((word_key(published_utc, article_id), article_id)
                    for article_id, published_utc in conn.execute("SELECT id, published_utc FROM articles"))
     for start in range(0, len(keyed), REBUILD_CHUNK):
         chunk = keyed[start:start + REBUILD_CHUNK]
         ids = [article_id for _, article_id in chunk]
         texts = {row[0]: row[1:] for row in conn.execute(
             f"SELECT id, title, lead, body, tags FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)}
-        rows = [(key, *stem_fields(*texts[article_id][:3]), tag_tokens(texts[article_id][3]))
+        rows = [(key, *index_fields(*texts[article_id][:3]), tag_tokens(texts[article_id][3]))
                 for key, article_id in chunk]
         for year in sorted({year_of_key(key) for key, _ in chunk}):
             table = ensure_table(conn, year)
             conn.executemany(f"INSERT INTO {table} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
                              [row for row in rows if year_of_key(row[0]) == year])
-        add_stem_terms(conn, (text for row in rows for text in row[1:4]))
-    conn.execute("INSERT OR REPLACE INTO archive_meta (name, value) VALUES ('stemmer', ?)", (STEMMER,))
+        add_terms(conn, (text for row in rows for text in row[1:4]))
+    conn.execute("INSERT OR REPLACE INTO archive_meta (name, value) VALUES ('indexer', ?)", (INDEXER,))
     return len(keyed)
 
 
-def check_stemmer(conn) -> bool:
-    """Re-index the archive when it was indexed by another stemmer (in the caller's
+def check_indexer(conn) -> bool:
+    """Re-index the archive when another analyser built its index (in the caller's
     transaction); True when it did."""
-    found = stored_stemmer(conn)
-    if found == STEMMER:
+    found = stored_indexer(conn)
+    if found == INDEXER:
         return False
-    logger.warning("the stemmed index was built by %s, this is %s: indexing all articles again", found, STEMMER)
+    logger.warning("the word index was built by %s, this is %s: indexing all articles again", found, INDEXER)
     rebuild(conn)
     return True
