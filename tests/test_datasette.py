@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from conftest import word_tables
+from conftest import REPO, word_tables
 from test_search import build_archive
 
 from newsarchive.cli import cli
@@ -119,6 +119,54 @@ def test_sql_functions_in_arbitrary_sql(archive):
         {"folded": "елка в парке", "words": "пенсия"}]
 
 
+def test_a_plain_datasette_start_has_the_archive_metadata_and_queries(archive):
+    """`datasette news.db`, no options: the plugin supplies queries, facets and hidden tables."""
+    path, _, _ = archive
+    data = get_json(path, "/news.json")
+    assert {"search", "by_tag", "trend", "tags"} <= {query["name"] for query in data["queries"]}
+    hidden = {table["name"] for table in data["tables"] if table["hidden"]}
+    shown = {table["name"] for table in data["tables"] if not table["hidden"]}
+    assert {"pages", "http_validators", "word_terms", "tag_spellings", "archive_meta"} <= hidden
+    assert any(name.startswith("article_words_") for name in hidden)
+    assert "articles" in shown and not any(name.startswith("article_words_") for name in shown)
+
+
+def test_tag_facet_has_one_entry_per_folded_tag(tmp_path):
+    path = tmp_path / "news.db"
+    db = open_db(path)
+    for number, tag in enumerate(("пенсия  2026", "ПЕНСИЯ 2026", "Пенсия 2026", "МРП 2026", "мрп 2026"), 1):
+        store_article(db, normalise_article(Article(
+            url=f"https://kt.kz/rus/a/{number}.html", site="kt.kz", title=f"Пенсии, выпуск {number}",
+            body=f"Пенсии и выплаты, выпуск {number}: подробности для жителей области. " * 3,
+            published_at="2026-01-09T10:00:00+05:00", tags=[tag], language="ru")))
+    facet = get_json(path, "/news/articles.json")["facet_results"]["tags"]["results"]
+    assert {item["value"]: item["count"] for item in facet} == {"Пенсия 2026": 3, "МРП 2026": 2}
+    assert sorted(r["tag"] for r in tags(db)) == ["МРП 2026", "Пенсия 2026"]
+
+
+def test_articles_table_opens_on_the_reader_columns_newest_first(archive):
+    from datasette.app import Datasette
+
+    path, db, _ = archive
+
+    async def fetch():
+        datasette = Datasette([str(path)])
+        first = await datasette.client.get("/news/articles")
+        page = await datasette.client.get(first.headers["location"])
+        explicit = await datasette.client.get("/news/articles?_col=body")
+        return first, page, explicit
+
+    first, page, explicit = asyncio.run(fetch())
+    assert first.status_code == 302 and first.headers["location"].startswith("/news/articles?_col=published_at")
+    html = BeautifulSoup(page.text, "lxml")
+    headers = [th.get("data-column") for th in html.select("table.rows-and-columns th")]
+    assert headers == ["id", "published_at", "site", "title", "tags", "story_id"]
+    shown = [int(td.get_text(strip=True)) for td in html.select("td.col-id")]
+    newest = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY published_utc DESC, id DESC")]
+    assert shown == newest[:len(shown)]
+    assert explicit.status_code == 200  # a chosen column set is left as asked
+
+
 def test_metadata_facets(archive):
     path, _, _ = archive
     data = get_json(path, "/news/articles.json")
@@ -185,18 +233,41 @@ def test_serve_refuses_writes(server):
     assert "Statement must be a SELECT" in body or "readonly" in body.lower()
 
 
-def test_search_page_in_headless_chromium(server, archive):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
+#: Where the browser tests keep their screenshots (build/ is not committed).
+SCREENSHOTS = REPO / "build" / "screenshots"
+
+
+def chromium(*args: str, url: str, tmp_path) -> str:
+    """Headless Chromium on a page: its DOM after scripts ran (or what `args` ask, e.g. a screenshot)."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not binary:
         pytest.skip("no chromium binary (apt-get install -y chromium)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'chromium'}"]
+    return subprocess.run([binary, *flags, *args, url], capture_output=True, text=True, timeout=60, check=True).stdout
+
+
+def test_articles_table_and_its_search_box_in_headless_chromium(server, archive, tmp_path):
+    _, db, _ = archive
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "articles-search.png"
+    url = f"{server}/news/articles?_search={urllib.parse.quote('пенсии')}"
+    page = BeautifulSoup(chromium("--dump-dom", url=url, tmp_path=tmp_path), "lxml")
+    assert page.select_one("input[name=_search]")["value"] == "пенсии"  # the table's own search box
+    headers = [th.get("data-column") for th in page.select("table.rows-and-columns th")]
+    assert headers == ["id", "published_at", "site", "title", "tags", "story_id"]
+    shown = {int(td.get_text(strip=True)) for td in page.select("td.col-id")}
+    assert shown == {r["id"] for r in search(db, "пенсии", limit=None)} and len(shown) >= 3
+    chromium(f"--screenshot={shot}", "--window-size=1400,900", url=url, tmp_path=tmp_path)
+    assert shot.stat().st_size > 10_000  # kept for a person to look at
+
+
+def test_search_page_in_headless_chromium(server, archive, tmp_path):
     _, db, _ = archive
     query = "пенсия"
     url = f"{server}/news/search?q={urllib.parse.quote(query)}"
-    dom = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", url],
-        capture_output=True, text=True, timeout=60, check=True,
-    ).stdout
-    page = BeautifulSoup(dom, "lxml")
+    page = BeautifulSoup(chromium("--dump-dom", url=url, tmp_path=tmp_path), "lxml")
     assert page.select_one("input[name=q]")["value"] == query  # the form carries the query typed
     shown_ids = [int(td.get_text(strip=True)) for td in page.select("table.rows-and-columns td.col-id")]
     shown_titles = [td.get_text(strip=True) for td in page.select("table.rows-and-columns td.col-title")]
