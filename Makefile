@@ -27,10 +27,12 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/newsarchive demo
 
-## Quality: extraction against ../shared/eval (skips when absent), search on the judged morphology set.
+## Quality: extraction against ../shared/eval (skips when absent), search on the judged morphology
+## set, story grouping on the labelled story set; each beside its baseline, in one run.
 eval: $(STAMP)
 	$(BIN)/python bench/eval.py
 	$(BIN)/python bench/morph_eval.py
+	$(BIN)/python bench/stories_eval.py
 
 ## Speed and size benchmarks; ratios against baselines measured in the same run.
 bench: $(STAMP)

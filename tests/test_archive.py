@@ -2,16 +2,14 @@
 
 import json
 
-import numpy as np
 import pytest
-from conftest import word_tables, indexed_words
+from conftest import indexed_words, word_tables
 
 from newsarchive.model import Article
 from newsarchive.search import search
 from newsarchive.store.archive import archive_article, is_known_url, store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import open_db
-from newsarchive.store.stories import THRESHOLD, band_keys, signature, similarity
 
 PARAGRAPHS = [
     "С 1 января 2026 года размер базовой пенсионной выплаты в Казахстане увеличится, сообщили в министерстве труда.",
@@ -103,28 +101,6 @@ def test_failed_transaction_leaves_nothing_behind(db, monkeypatch):
     assert indexed_words(db.conn) == {}
 
 
-def test_stories_do_not_depend_on_arrival_order(tmp_path):
-    """A bridges B and C (B and C alone are too different): one story, whichever comes first."""
-    base = [f"Предложение номер {i} о пенсиях в Усть-Каменогорске и области." for i in range(40)]
-    texts = {
-        "a": " ".join(base),
-        "b": " ".join(base[:30] + [f"Другая фраза {i} про Риддер и погоду." for i in range(10)]),
-        "c": " ".join([f"Третья строка {i} про Семей и дороги." for i in range(10)] + base[10:]),
-    }
-    sigs = {key: signature(text) for key, text in texts.items()}
-    assert similarity(sigs["b"], sigs["c"]) < THRESHOLD <= min(similarity(sigs["a"], sigs["b"]),
-                                                                similarity(sigs["a"], sigs["c"]))
-    groupings = []
-    for order in ("abc", "bca", "cba"):
-        db = open_db(tmp_path / f"{order}.db")
-        for key in order:
-            store_article(db, make(f"https://x.kz/news/{key}-1.html", title=key, body=texts[key]))
-        stories = {row["url"][-8]: row["story_id"] for row in db.query("SELECT url, story_id FROM articles")}
-        groupings.append(len(set(stories.values())))
-        db.close()
-    assert groupings == [1, 1, 1]
-
-
 def test_a_canonical_link_to_a_section_does_not_merge_articles(db):
     from newsarchive.sites import get_site
 
@@ -174,54 +150,3 @@ def test_bookkeeping_updates_do_not_touch_the_full_text_index(db):
     assert [r["id"] for r in search(db, "пенсионеров")] == [stored.article_id]
 
 
-def test_a_changed_article_leaves_its_story_and_the_rest_is_regrouped(tmp_path):
-    """A bridged B and C; when A's text changes to something else, B and C fall apart, and A
-    is a story of its own."""
-    base = [f"Предложение номер {i} о пенсиях в Усть-Каменогорске и области." for i in range(40)]
-    texts = {
-        "a": " ".join(base),
-        "b": " ".join(base[:30] + [f"Другая фраза {i} про Риддер и погоду." for i in range(10)]),
-        "c": " ".join([f"Третья строка {i} про Семей и дороги." for i in range(10)] + base[10:]),
-    }
-    db = open_db(tmp_path / "stories.db")
-    for key in "abc":
-        store_article(db, make(f"https://x.kz/news/{key}-1.html", title=key, body=texts[key]))
-
-    def stories():
-        rows = db.execute("SELECT url, story_id FROM articles").fetchall()
-        return {url[-8]: story for url, story in rows}
-
-    assert len(set(stories().values())) == 1
-    other = " ".join(f"Совсем другой текст {i} о футболе и стадионах Алматы." for i in range(40))
-    assert store_article(db, make("https://x.kz/news/a-1.html", title="a", body=other)).status == "updated"
-    after = stories()
-    assert len({after["a"], after["b"], after["c"]}) == 3
-    kept = {story for (story,) in db.execute("SELECT id FROM stories")}
-    assert kept == set(after.values())  # no story is left without articles
-    firsts = dict(db.execute("SELECT id, first_article_id FROM stories").fetchall())
-    for key, story in after.items():
-        members = [r[0] for r in db.execute("SELECT id FROM articles WHERE story_id = ?", [story])]
-        assert firsts[story] == min(members), key
-    store_article(db, make("https://x.kz/news/a-1.html", title="a", body=texts["a"]))  # the bridge is back
-    assert len(set(stories().values())) == 1
-
-
-def test_storing_reads_story_bands_by_key_and_keeps_only_the_current_bands(tmp_path):
-    """story_bands is keyed by band: an article's old bands are deleted by their keys (a delete
-    by article alone would read the whole table on every article stored)."""
-    db = open_db(tmp_path / "news.db")
-    store_article(db, make("https://x.kz/news/a-1.html"))
-    statements = []
-    db.conn.set_trace_callback(statements.append)
-    changed = "\n\n".join(PARAGRAPHS[::-1] + ["Дополнено: выплаты начнутся в марте, сообщили в акимате области."])
-    assert store_article(db, make("https://x.kz/news/a-1.html", body=changed)).status == "updated"
-    db.conn.set_trace_callback(None)
-    touching = [s for s in statements if "story_bands" in s]
-    assert any(s.lstrip().upper().startswith("DELETE") for s in touching)
-    for statement in touching:
-        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {statement}"))
-        assert "SCAN story_bands" not in plan, (statement, plan)
-    (article_id, sig), = db.execute("SELECT article_id, signature FROM story_signatures").fetchall()
-    stored = {key for (key,) in db.execute("SELECT band_key FROM story_bands WHERE article_id = ?", [article_id])}
-    assert stored == set(band_keys(np.frombuffer(sig, dtype=np.uint64)))
-    assert stored == set(band_keys(signature(changed)))

@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conftest import REPO, indexed_words, word_tables
-
-from newsarchive.search import search_ids
-from newsarchive.search.functions import register_functions
 from mirrors.server import serve_synthetic
 
 from newsarchive.crawl.runner import MIRROR_SETTINGS
+from newsarchive.search import search_ids
+from newsarchive.search.functions import register_functions
 
 N = 500
 KILLS = 5
@@ -87,7 +86,7 @@ def snapshot(db_path) -> dict:
                     for row in conn.execute(f"SELECT {', '.join(COMPARED)} FROM articles")}
         per_article = {}
         for table, columns in {"article_tags": "tag_norm", "article_urls": "url",
-                               "pages": "length(html_gz) > 0", "story_signatures": "length(signature)"}.items():
+                               "pages": "length(html_gz) > 0", "story_profiles": "length(profile)"}.items():
             rows: dict[str, list] = {}
             for article_id, value in conn.execute(f"SELECT article_id, {columns} FROM {table}"):
                 rows.setdefault(ids[article_id], []).append(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import word_tables, import_file
+from conftest import import_file, word_tables
 
 from newsarchive.store import importer
 from newsarchive.store.importer import import_articles

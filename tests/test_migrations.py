@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import word_tables, indexed_words
+from conftest import indexed_words, word_tables
 
 from newsarchive.model import Article
 from newsarchive.search import QueryError, search, search_ids
@@ -13,7 +13,7 @@ from newsarchive.search.functions import register_functions
 from newsarchive.store.archive import store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import SCHEMA_VERSION, open_db
-from newsarchive.store.wordindex import INDEXER, word_key, table_name, year_of_key
+from newsarchive.store.wordindex import INDEXER, table_name, word_key, year_of_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
 
@@ -21,7 +21,7 @@ V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by sche
 def test_version_2_archive_is_migrated(tmp_path):
     path = tmp_path / "archive.db"
     shutil.copy(V2_ARCHIVE, path)
-    children = ("article_tags", "article_urls", "pages", "story_signatures", "story_bands", "versions")
+    children = ("article_tags", "article_urls", "pages", "versions")
     with sqlite3.connect(path) as old:
         counts = {table: old.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in children}
         rows = {row[0]: row for row in old.execute("SELECT id, url, title, body, tags, published_utc, story_id FROM articles")}

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import crawl_mirrors, word_tables, run_cli
+from conftest import crawl_mirrors, run_cli, word_tables
 from mirrors.server import serve_synthetic
 
 import newsarchive.extract as extraction

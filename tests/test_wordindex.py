@@ -5,7 +5,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import word_tables, indexed_words
+from conftest import indexed_words, word_tables
 
 from newsarchive.model import Article
 from newsarchive.search import search
@@ -17,8 +17,8 @@ from newsarchive.store.wordindex import (
     ID_MASK,
     article_id_sql,
     key_range,
-    word_key,
     tag_token,
+    word_key,
 )
 
 

@@ -165,3 +165,24 @@ def reparse(site, since, progress, db_path):
         db.close()
     click.echo(summary.line())
     sys.exit(EXIT_ERRORS if summary.failed else EXIT_OK)
+
+
+@cli.command()
+@db_option
+def regroup(db_path):
+    """Decide every story again from scratch, with today's word counts and rules (after an
+    upgrade that changed them). Takes the crawl lock (exit code 3 while a crawl runs); one killed
+    midway is finished by the next crawl or import."""
+    from newsarchive.store.lock import Locked, crawl_lock
+    from newsarchive.store.stories import regroup as regroup_stories
+
+    db = open_archive(db_path)
+    try:
+        with crawl_lock(db_path):
+            count = regroup_stories(db)
+    except Locked as error:
+        click.echo(f"newsarchive regroup: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    finally:
+        db.close()
+    click.echo(f"{count} stories")

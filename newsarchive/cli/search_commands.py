@@ -103,9 +103,10 @@ def _local_time(iso: str | None) -> str:
                    "filters ranks the 5,000 most recently published matches; with filters, every match.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--collapse", is_flag=True, help="One row per story: its best match and «+N versions».")
 @format_option
 @db_option
-def search(query, tags, sites, regions, languages, since, until, sort, limit, offset, fmt, db_path):
+def search(query, tags, sites, regions, languages, since, until, sort, limit, offset, collapse, fmt, db_path):
     """Search the archive: relevance first when QUERY has words, else newest first.
 
     \b
@@ -118,15 +119,17 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
 
     db = open_archive(db_path)
     rows = _call(q.search, db, query, tags=tags, sites=sites, regions=regions, languages=languages,
-                 since=since, until=until, sort=sort, limit=limit, offset=offset)
+                 since=since, until=until, sort=sort, limit=limit, offset=offset, collapse=collapse)
     columns = ["id", "published_at", "site", "title", "url", "tags", "region", "story_region", "language",
-               "snippet", "score"]
+               "story_id", *(["versions"] if collapse else []), "snippet", "score"]
     rows = [{c: row.get(c) for c in columns} for row in rows]
     table = _table("published", "site", "article", "tags")
     for row in rows:
         from rich.text import Text
 
         article = Text(row["title"] or "", style="bold")
+        if row.get("versions"):
+            article.append(f"  +{row['versions']} versions (newsarchive story {row['story_id']})", style="cyan")
         article.append("\n")
         article.append_text(_marked(row["snippet"] or ""))
         article.append("\n" + row["url"], style="blue")
@@ -209,3 +212,59 @@ def trend(query, tags, sites, by, since, until, png, fmt, db_path):
         click.echo(f"chart: {png}", err=True)
 
 
+
+
+@cli.command()
+@click.argument("key")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@db_option
+def story(key, fmt, db_path):
+    """One story: every version with its site, time and credit, and whether it is the origin, a copy
+    of it or a rewrite. KEY is a story id, an article URL, or a123 for article id 123."""
+    from newsarchive import search as q
+
+    found = _call(q.story, open_archive(db_path), key)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"story {found['id']}: {found['title']}")
+    click.echo(f"{found['size']} versions on {found['sites']} sites; origin {found['origin']['url']}")
+    table = _table("published", "site", "kind", "article", "credit")
+    for version in found["articles"]:
+        table.add_row(_local_time(version["published_at"]), version["site"], version["kind"],
+                      f"{version['title']}\n{version['url']}", version["credit"])
+    _emit([], "table", [], table)
+
+
+@cli.command()
+@click.option("--since", help="Stories with a version published from this day (YYYY-MM-DD) or ISO time.")
+@click.option("--until", help="Stories begun by this day inclusive.")
+@click.option("--tag", "tags", multiple=True, help="Stories with a version that has this tag (repeatable).")
+@click.option("--site", "sites", multiple=True, help="Stories with a version from this site (repeatable).")
+@click.option("--min-versions", "min_articles", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only stories told at least this many times (2: re-published ones).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many stories, the newest first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@db_option
+def stories(since, until, tags, sites, min_articles, limit, fmt, db_path):
+    """Stories, the most recently published first, with their size, origin and versions.
+
+    Every archived article is in exactly one story (a story of one is a story); json is a list of
+    {"id", "origin": {"url", …}, "articles": [{"url", "site", "published_at", "kind"}, …], …}.
+    """
+    from newsarchive import search as q
+
+    found = _call(q.stories, open_archive(db_path), since=since, until=until, tags=tags, sites=sites,
+                  min_articles=min_articles, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    table = _table("story", "versions", "first published", "origin", "sites")
+    for row in found:
+        table.add_row(str(row["id"]), str(row["size"]), _local_time(row["origin"]["published_at"]),
+                      f"{row['title']}\n{row['origin']['url']}",
+                      ", ".join(dict.fromkeys(v["site"] for v in row["articles"])))
+    if not found:
+        click.echo("No stories found.", err=True)
+        return
+    _emit([], "table", [], table)

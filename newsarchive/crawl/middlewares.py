@@ -26,7 +26,7 @@ from scrapy.utils.response import response_status_message
 from newsarchive import clock, defaults
 from newsarchive.crawl.archive import archive
 from newsarchive.store.archive import is_known_url, recently_rejected
-from newsarchive.store.schema import transaction
+from newsarchive.store.transaction import transaction
 
 logger = logging.getLogger(__name__)
 

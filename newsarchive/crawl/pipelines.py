@@ -8,6 +8,7 @@ from scrapy.exceptions import DropItem
 
 from newsarchive.crawl.archive import archive
 from newsarchive.store.archive import REJECTED, archive_article
+from newsarchive.store.stories import refresh
 
 #: Fields whose absence health checks watch (a template change empties them first).
 WATCHED_FIELDS = ("lead", "published_at", "author", "section", "tags", "images")
@@ -35,3 +36,8 @@ class ArchivePipeline:
             if not getattr(item, field):
                 stats.inc_value(f"newsarchive/missing/{field}")
         return item
+
+    def close_spider(self):
+        """The crawl's articles are counted: decide their stories once more (stories.refresh), so
+        that they do not depend on the order the site listed them in."""
+        refresh(archive(self.crawler))

@@ -63,7 +63,8 @@ _DIGIT = re.compile(r"\d")
 _RELATIVE_WORDS = set(_DAYS_BACK) | {"только", "назад", "жаңа"}
 
 
-def _month(word: str) -> int | None:
+def month_number(word: str) -> int | None:
+    """The month (1–12) a Russian, Kazakh or English month name or abbreviation stands for."""
     word = word.lower().rstrip(".")
     if word in MONTHS:
         return MONTHS[word]
@@ -147,20 +148,20 @@ def _fast_parse(text: str, now: datetime) -> datetime | None:
         h, mi, s = _time_of(text[: match.start()] + " " + text[match.end():])
         return _local(_year(y), mo, d, h, mi, s, tz)
     match = _YEAR_FIRST_WORD.search(text)
-    if match and _month(match.group(3)):
+    if match and month_number(match.group(3)):
         y, d, word = match.groups()
         h, mi, s = _time_of(text[: match.start()] + " " + text[match.end():])
-        return _local(y, _month(word), d, h, mi, s, tz)
+        return _local(y, month_number(word), d, h, mi, s, tz)
     match = _MONTH_FIRST.search(text)
-    if match and _month(match.group(1)):
+    if match and month_number(match.group(1)):
         word, d, y = match.groups()
         h, mi, s = _time_of(text[: match.start()] + " " + text[match.end():])
         if _PM.search(text) and h < 12:
             h += 12
-        return _local(y, _month(word), d, h, mi, s, tz)
+        return _local(y, month_number(word), d, h, mi, s, tz)
     for match in _WORD_DATE.finditer(text):
         d, word, y = match.groups()
-        month = _month(word)
+        month = month_number(word)
         if not month:
             continue
         rest = text[: match.start()] + " " + text[match.end():]

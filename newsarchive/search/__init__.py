@@ -6,6 +6,6 @@ Text search runs on the word index (newsarchive.store.wordindex), so that «пе
 
 from newsarchive.search.articles import search, search_ids
 from newsarchive.search.querylang import QueryError
-from newsarchive.search.reports import stats, tags, trend
+from newsarchive.search.reports import stats, stories, story, tags, trend
 
-__all__ = ["search", "search_ids", "tags", "trend", "stats", "QueryError"]
+__all__ = ["search", "search_ids", "tags", "trend", "stats", "story", "stories", "QueryError"]

@@ -17,7 +17,7 @@ SEARCH_LIMIT = 20
 #: Columns every result carries (tags decoded to a list, snippet added).
 RESULT_COLUMNS = (
     "id", "url", "site", "title", "published_at", "published_utc", "tags", "region",
-    "story_region", "language", "lead", "body",
+    "story_region", "language", "story_id", "lead", "body",
 )
 
 
@@ -27,19 +27,25 @@ def connection(db):
 
 
 def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), languages=(), since=None,
-           until=None, sort: str = "auto", limit: int | None = SEARCH_LIMIT, offset: int = 0) -> list[dict]:
+           until=None, sort: str = "auto", limit: int | None = SEARCH_LIMIT, offset: int = 0,
+           collapse: bool = False) -> list[dict]:
     """Articles matching `query` (see newsarchive.search.querylang) and the filters.
 
     Ranked by relevance (bm25, title above lead above body) when there is text to match,
     else newest first; `sort` = relevance | newest | oldest overrides. Each result has
     id, url, site, title, published_at, tags (a list), region, story_region, language,
-    snippet and score (None unless ranked).
+    story_id, snippet and score (None unless ranked). `collapse`: one result per story, its
+    best match, with `versions`: how many other articles the story holds.
     """
     conn = connection(db)
     parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
     sql, params = search_sql(parsed, since=since, until=until, sort=sort,
                              columns=", ".join(f"a.{c}" for c in RESULT_COLUMNS), conn=conn,
-                             page=None if limit is None else int(limit) + int(offset or 0))
+                             page=None if limit is None or collapse else int(limit) + int(offset or 0))
+    if collapse:  # SQLite takes the other columns from the row holding the min()
+        sql = (f"SELECT m.*, s.articles - 1 AS versions FROM (SELECT *, min(position) AS first FROM "
+               f"(SELECT *, row_number() OVER () AS position FROM ({sql})) GROUP BY coalesce(story_id, -id)) AS m "
+               f"LEFT JOIN stories s ON s.id = m.story_id ORDER BY m.first")
     if limit is not None:
         sql += "\nLIMIT :limit OFFSET :offset"
         params.update(limit=int(limit), offset=int(offset or 0))
@@ -48,6 +54,7 @@ def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), langu
     results = []
     for values in cursor:
         row = dict(zip(names, values))
+        row.pop("position", None), row.pop("first", None)
         row["tags"] = json.loads(row["tags"] or "[]")
         row["snippet"] = snippet(parsed, row.get("title"), row.pop("lead"), row.pop("body"))
         results.append(row)

@@ -1,4 +1,5 @@
-"""Reports over the archive: tags and their counts, articles per period, per-site figures."""
+"""Reports over the archive: tags and their counts, articles per period, per-site figures,
+stories and their versions."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from newsarchive.search.dates import (
     period_label,
     periods,
 )
+from newsarchive.search.querylang import QueryError
 from newsarchive.search.sql import build_query, search_sql
 from newsarchive.textnorm import fold, fold_tag
+from newsarchive.urls import canonicalize_url
 
 
 def tags(db, like: str | None = None, since=None, until=None, limit: int | None = None) -> list[dict]:
@@ -82,3 +85,86 @@ def stats(db) -> list[dict]:
         ORDER BY p.site
     """).fetchall()
     return [dict(zip(("site", "articles", "newest_article", "last_crawl"), row)) for row in rows]
+
+
+#: What each version of a story is: the origin, a copy of the origin, or a rewrite (another
+#: telling: a rewrite of it, or a report of its own).
+KINDS = ("origin", "copy", "rewrite")
+
+
+def story(db, key: str | int) -> dict:
+    """A story with every version: `key` is a story id, an article id (as "a123") or an article URL.
+    Raises QueryError for a story that is not there."""
+    conn = connection(db)
+    story_id = _story_id(conn, key)
+    row = conn.execute("SELECT id, title, origin_id, articles, sites, first_published, last_published "
+                       "FROM stories WHERE id = ?", [story_id]).fetchone()
+    if row is None:
+        raise QueryError(f"no story {key!r} in this archive (give a story id, a123 for an article id, or a URL)")
+    found = dict(zip(("id", "title", "origin_id", "size", "sites", "first_published", "last_published"), row))
+    versions = [dict(zip(("id", "url", "site", "title", "published_at", "published_utc", "credited_source",
+                          "credited_via"), r)) for r in conn.execute(
+        "SELECT id, url, site, title, published_at, published_utc, credited_source, credited_via FROM articles "
+        "WHERE story_id = ? ORDER BY coalesce(published_utc, '9999'), id", [story_id])]
+    copies_of_origin = _copy_group(conn, found["origin_id"])
+    for version in versions:
+        version["kind"] = ("origin" if version["id"] == found["origin_id"]
+                           else "copy" if version["id"] in copies_of_origin else "rewrite")
+        version["credit"] = " ← ".join(filter(None, (version.pop("credited_source"), version.pop("credited_via"))))
+        del version["published_utc"]
+    found["origin"] = next(v for v in versions if v["id"] == found["origin_id"])
+    found["articles"] = versions
+    return found
+
+
+def stories(db, *, since=None, until=None, tags=(), sites=(), min_articles: int = 1,
+            limit: int | None = None) -> list[dict]:
+    """Stories, the most recently published first, each with its size, origin and versions (as
+    `story` gives them); every article is in exactly one story (a story of one included)."""
+    conditions, params = ["s.articles >= :min"], {"min": int(min_articles)}
+    if since:
+        conditions.append("s.last_published >= :since")
+        params["since"] = parse_bound(since)
+    if until:
+        conditions.append("s.first_published < :until")
+        params["until"] = parse_bound(until, end=True)
+    for i, tag in enumerate(tags or ()):
+        params[f"tag{i}"] = fold_tag(tag)
+        conditions.append(f"s.id IN (SELECT a.story_id FROM article_tags t JOIN articles a ON a.id = t.article_id "
+                          f"WHERE t.tag_norm = :tag{i})")
+    for i, site in enumerate(sites or ()):
+        params[f"site{i}"] = site.strip().lower().removeprefix("www.")
+        conditions.append(f"s.id IN (SELECT story_id FROM articles WHERE site = :site{i})")
+    sql = (f"SELECT s.id FROM stories s WHERE {' AND '.join(conditions)} "
+           f"ORDER BY coalesce(s.last_published, '') DESC, s.id DESC")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [story(db, story_id) for (story_id,) in connection(db).execute(sql, params).fetchall()]
+
+
+def _story_id(conn, key: str | int) -> int | None:
+    text = str(key).strip()
+    if text.isdigit():
+        return int(text)
+    if text[:1] == "a" and text[1:].isdigit():
+        row = conn.execute("SELECT story_id FROM articles WHERE id = ?", [int(text[1:])]).fetchone()
+    else:
+        try:
+            url = canonicalize_url(text)
+        except ValueError:
+            return None
+        row = conn.execute("SELECT a.story_id FROM article_urls u JOIN articles a ON a.id = u.article_id "
+                           "WHERE u.url = ?", [url]).fetchone()
+    return row[0] if row else None
+
+
+def _copy_group(conn, article_id: int) -> set[int]:
+    """The articles joined to this one by copy links, directly or through other copies."""
+    group, frontier = {article_id}, [article_id]
+    while frontier:
+        for (other,) in conn.execute("SELECT other_id FROM story_links WHERE article_id = ? AND kind = 'copy'",
+                                     [frontier.pop()]):
+            if other not in group:
+                group.add(other)
+                frontier.append(other)
+    return group

@@ -64,6 +64,8 @@ class Site:
     #: CSS selectors of blocks removed from the body before text is taken (widgets, share bars).
     remove: tuple[str, ...] = ()
     date_formats: tuple[str, ...] = ()
+    #: Other names credit lines give the site («МИА «Казинформ»» for inform.kz).
+    aliases: tuple[str, ...] = ()
     notes: str = ""
 
     @property
@@ -129,6 +131,7 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
         selectors=dict(data.get("selectors", {})),
         remove=tuple(data.get("remove", ())),
         date_formats=tuple(data.get("date_formats", ())),
+        aliases=tuple(data.get("aliases", ())),
         notes=data.get("notes", ""),
     )
 

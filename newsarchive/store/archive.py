@@ -18,8 +18,9 @@ from newsarchive import clock, defaults
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
 from newsarchive.store.normalise import normalise_article
-from newsarchive.store.schema import tag_spellings, transaction
+from newsarchive.store.schema import tag_spellings
 from newsarchive.store.stories import assign_story
+from newsarchive.store.transaction import transaction
 from newsarchive.store.validate import Rejected, validate_article
 from newsarchive.store.wordindex import index_article, unindex_article
 from newsarchive.textnorm import fold_tag
@@ -153,7 +154,7 @@ def store_article(db, article: Article, *, now: str | None = None, seen: bool = 
         index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body,
                       article.tags)
         _write_page(db, article_id, article, now)
-        assign_story(db, article_id, article.body or "", now)
+        assign_story(db, article_id)
     return result
 
 

@@ -7,8 +7,13 @@ from collections import Counter
 from typing import IO, Iterable
 
 from newsarchive.model import Article
-from newsarchive.store.archive import archive_article, record_failure
-from newsarchive.store.schema import transaction
+from newsarchive.store.archive import (
+    StoreResult,
+    archive_article,
+    record_failure,
+)
+from newsarchive.store.stories import refresh
+from newsarchive.store.transaction import transaction
 
 #: Articles stored per transaction: one commit, and one write of the new index segments, per
 #: batch instead of per article.
@@ -24,7 +29,10 @@ def import_articles(db, lines: Iterable[str] | IO[str], *, source: str = "<stdin
     Returns counts by outcome (OUTCOMES). A line that is not an article is recorded in
     `failures` with its line number ("invalid"), and so is an article that fails while it is
     stored ("failed", with the error); the import goes on. Articles are stored `batch_size` to
-    a transaction: an interrupted import keeps every batch before the one it was storing.
+    a transaction: an interrupted import keeps every batch before the one it was storing. At the
+    end the stories of the articles stored are decided once more with the whole file's words
+    counted (newsarchive.store.stories.refresh, `batch_size` articles to a transaction), so that
+    they do not depend on the order of the file's lines.
     """
     counts: Counter = Counter()
     batch: list[tuple[int, str, Article]] = []
@@ -42,6 +50,7 @@ def import_articles(db, lines: Iterable[str] | IO[str], *, source: str = "<stdin
             _store_batch(db, batch, counts, source)
             batch = []
     _store_batch(db, batch, counts, source)
+    refresh(db, batch=batch_size)
     return counts
 
 
@@ -61,13 +70,13 @@ def _store_batch(db, batch: list[tuple[int, str, Article]], counts: Counter, sou
         return
     try:
         with transaction(db):
-            outcomes = [archive_article(db, article).status for _, _, article in batch]
+            results = [archive_article(db, article) for _, _, article in batch]
     except Exception:
-        outcomes = []
+        results = []
         for number, line, _ in batch:
             try:  # parsed again: storing normalises the article in place
-                outcomes.append(archive_article(db, _parse(line)).status)
+                results.append(archive_article(db, _parse(line)))
             except Exception as error:
                 record_failure(db, f"{source}:{number}", "store_error", detail=f"{type(error).__name__}: {error}")
-                outcomes.append("failed")
-    counts.update(outcomes)
+                results.append(StoreResult("failed"))
+    counts.update(result.status for result in results)

@@ -6,6 +6,7 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 
+from newsarchive.extract.credits import find_credit
 from newsarchive.model import Article
 from newsarchive.regions import story_region
 from newsarchive.sites import Site
@@ -74,6 +75,8 @@ def normalise_article(article: Article, site: Site | None = None) -> Article:
         article.site = site.domain
         article.region = article.region or site.region
     article.site = article.site or (urlsplit(article.url).hostname or "").removeprefix("www.")
+    if article.credited_source is None and article.credited_via is None:  # an import gives the text alone
+        article.credited_source, article.credited_via = find_credit(article.body)
     if article.story_region is None:
         article.story_region = story_region(article.title, article.body, article.region, lead=article.lead)
     article.content_hash = content_hash(article.body or "")

@@ -27,6 +27,7 @@ from newsarchive.clock import parse_iso
 from newsarchive.extract import ExtractionError, article_from_page
 from newsarchive.sites import SiteError, get_site, site_of
 from newsarchive.store.archive import REJECTED, UNCHANGED, UPDATED, archive_article
+from newsarchive.store.stories import refresh
 
 logger = logging.getLogger(__name__)
 
@@ -112,4 +113,5 @@ def reparse(db, *, site: str | None = None, since: str | datetime | None = None,
         reparse_article(db, article_id, summary, now=now)
         if progress:
             progress(done, len(ids))
+    refresh(db)
     return summary

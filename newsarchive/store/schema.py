@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -18,7 +17,8 @@ import sqlite_utils
 
 from newsarchive.clock import local_day
 from newsarchive.search.functions import register_functions
-from newsarchive.store import wordindex
+from newsarchive.store import stories, wordindex
+from newsarchive.store.transaction import transaction
 from newsarchive.textnorm import fold_tag
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (
     site TEXT NOT NULL,
     title TEXT NOT NULL,
     tags TEXT NOT NULL DEFAULT '[]',  -- JSON list, one spelling per folded tag (tag_spellings)
-    story_id INTEGER,
+    story_id INTEGER REFERENCES stories(id),
     region TEXT,
     story_region TEXT,
     language TEXT,
@@ -187,22 +187,52 @@ CREATE TABLE IF NOT EXISTS http_validators (
     saved_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Syndicated copies of one story across sites share a story row.
+-- Stories: the versions of one event across sites (newsarchive.store.stories). Every article
+-- is in one (articles.story_id; a story of one is a story).
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY,
-    first_article_id INTEGER,
-    created_at TEXT NOT NULL
+    title TEXT,            -- the origin's
+    origin_id INTEGER REFERENCES articles(id),  -- what the credit lines lead to, else the earliest
+    articles INTEGER NOT NULL DEFAULT 1,
+    sites INTEGER NOT NULL DEFAULT 1,
+    first_published TEXT,
+    last_published TEXT
 );
--- MinHash signature of each article's text, and its LSH band keys for finding candidates.
-CREATE TABLE IF NOT EXISTS story_signatures (
+-- What an article's story is decided by: its profile (vector, anchors, facts, MinHash) and the
+-- rarest tokens it is posted under.
+CREATE TABLE IF NOT EXISTS story_profiles (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    signature BLOB NOT NULL
+    day INTEGER NOT NULL,
+    profile BLOB NOT NULL,
+    posted BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS story_bands (
-    band_key INTEGER NOT NULL,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (band_key, article_id)
+-- Articles by their rarest tokens and publication day: finding the ones that may tell an event
+-- is a few index reads within days, however large the archive.
+CREATE TABLE IF NOT EXISTS story_postings (
+    token INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (token, day, article_id)
 ) WITHOUT ROWID;
+-- Pairs that tell one event (kind 'copy' or 'story'), both ways round.
+CREATE TABLE IF NOT EXISTS story_links (
+    article_id INTEGER NOT NULL,
+    other_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (article_id, other_id)
+) WITHOUT ROWID;
+-- Articles whose story was decided before the words of their batch were all counted: decided
+-- again by newsarchive.store.stories.refresh at the end of the batch (or of the next one).
+CREATE TABLE IF NOT EXISTS story_pending (
+    article_id INTEGER PRIMARY KEY,
+    stage INTEGER NOT NULL DEFAULT 0  -- the refresh's passes done for it (newsarchive.store.stories.refresh)
+);
+-- How many articles hold each term or anchor (its rarity); archive_meta.story_documents counts them.
+CREATE TABLE IF NOT EXISTS story_df (
+    token INTEGER PRIMARY KEY,
+    documents INTEGER NOT NULL
+);
 """
 
 
@@ -313,7 +343,8 @@ def _v3_to_v4(db: sqlite_utils.Database) -> None:
 def _v4_to_v5(db: sqlite_utils.Database) -> None:
     """Version 5: the word index (dictionary lemmas, newsarchive.store.wordindex) replaces the
     stemmed one; the raw FTS index goes (datasette's search box searches the word index through
-    the plugin); articles get the reader's column order; tags one spelling per folded tag."""
+    the plugin); articles get the reader's column order; tags one spelling per folded tag; stories
+    tell rewrites apart from other events (newsarchive.store.stories), all regrouped."""
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "articles_{suffix}"')
     db.execute("DROP TABLE IF EXISTS articles_fts")
@@ -323,13 +354,15 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
         db.execute(f"DROP TABLE IF EXISTS {table}")
     db.execute("DROP TABLE IF EXISTS stem_terms")
     db.execute("DELETE FROM archive_meta WHERE name = 'stemmer'")
+    for table in ("story_bands", "story_signatures", "stories"):  # the MinHash-only stories of version 4
+        db.execute(f"DROP TABLE IF EXISTS {table}")
     _rebuild_articles(db)
     for article_id, tags in db.execute("SELECT id, tags FROM articles ORDER BY id").fetchall():
         spelled = json.dumps(tag_spellings(db, json.loads(tags or "[]")), ensure_ascii=False)
         if spelled != tags:
             db.execute("UPDATE articles SET tags = ? WHERE id = ?", [spelled, article_id])
     wordindex.rebuild(db.conn)
-
+    stories.regroup(db)  # joins the migration's transaction
 
 def tag_spellings(db: sqlite_utils.Database, tags: list[str]) -> list[str]:
     """The archive's spelling of each tag, what `articles.tags` holds: of every spelling met of
@@ -381,21 +414,3 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
-
-
-@contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: one article, one transaction.
-
-    Inside a transaction already open on the connection (an importer's batch of articles), the
-    work joins that transaction, which commits or rolls back as a whole."""
-    if db.conn.in_transaction:
-        yield db
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")

@@ -1,153 +1,566 @@
-"""Stories: syndicated copies of one report across sites, found by MinHash over word shingles.
+"""Stories: the versions of one event across sites — copies, rewrites, independent reports —
+grouped as articles arrive, in any order, with the origin each story credits.
 
-Each article's signature is split into LSH bands; articles sharing a band key are
-candidates, and a candidate whose estimated Jaccard similarity passes the threshold
-puts the new article into its story. Band keys live in SQLite, so no index is kept in memory.
+Every stored article gets a *profile* (`story_profiles`): a TF-IDF vector of its rarest
+content words, its anchors (numbers with units, names: newsarchive.store.storyfacts), the days
+it says the event happened on, its places, and its MinHash signature (newsarchive.store.copies).
+Its rarest tokens are *posted* (`story_postings`, keyed by token and day), so the articles that
+may tell the same event are found by a few index reads within WINDOW_DAYS of its publication,
+however large the archive. Each candidate is compared (`compare`): a copy (shingles), a story
+link (words and anchors), or nothing — and nothing whenever the facts disagree: other event
+days, other places, other numbers of the same unit (the daily weather, two earthquakes of one
+magnitude, bomb threats on one date in two years). Links are kept (`story_links`).
+
+Stories are then made from the links of the articles concerned by a rule that cannot chain:
+two groups merge only when most of the pairs between them are linked (`cluster`), so a recap
+linked to one article of each of four events, or a chain A–B–C where A and C are strangers,
+stays apart. Links depend on the two articles alone and the clustering on the links alone, so
+the stories do not depend on the order the articles came in (word rarity is the archive's,
+counted as it grows: `regroup` recomputes everything with today's counts).
+
+The origin of a story is the member every credit line leads to («передает X», «со ссылкой на
+Y», «Источник: Z», resolved to the member from that site), else the earliest published.
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
+import json
+import math
+import re
+from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
-from newsarchive.textnorm import words
+from newsarchive.clock import local_date
+from newsarchive.sites import load_sites
+from newsarchive.store import copies
+from newsarchive.store.storyfacts import facts, kazakh_day, token_hash
+from newsarchive.store.transaction import transaction
+from newsarchive.textnorm import fold
 
-NUM_PERM = 64
-#: 21 bands of 3 rows: a pair at similarity 0.5 shares a band with probability 0.94, at 0.7 0.9995.
-ROWS = 3
-BANDS = NUM_PERM // ROWS
-SHINGLE = 3
-#: Estimated Jaccard similarity of word shingles above which two texts are one story.
-THRESHOLD = 0.5
-#: Texts with fewer words than this are too short to match reliably.
-MIN_WORDS = 30
+#: Publication days apart within which two articles may tell one event.
+WINDOW_DAYS = 3
+#: Content words kept in an article's vector.
+VECTOR_TERMS = 64
+#: Content words an article is posted under (with all its anchors); articles of the window a
+#: token may lead to before it is too common to look by.
+SAMPLED_TERMS = 16
+POSTING_READS = 48
+#: Candidates compared at most, the most-shared first.
+CANDIDATES = 60
+#: Pseudo-documents that hold no word: a young archive's rarity is not trusted yet.
+PRIOR_DOCUMENTS = 50
+#: A story link: the cosine of the vectors from STRONG_COSINE; below it, the cosine plus
+#: ANCHOR_SCALE × the rarity (idf) of the anchors two articles share from LINK_SCORE, the cosine
+#: at least MIN_COSINE (numbers and names alone do not make one event).
+STRONG_COSINE = 0.42
+ANCHOR_SCALE = 0.01
+LINK_SCORE = 0.4
+MIN_COSINE = 0.1
+#: Days or regions a text names from which it is a digest, a recap or a forecast for the whole
+#: country: its own event, joined by its copies only.
+BROAD_DAYS = 3
+BROAD_REGIONS = 4
+#: Units whose numbers differ, none agreeing, from which two texts report other measurements
+#: (the weather of another day, another exchange rate): updates of one event change a number or two.
+NUMBER_CONFLICTS = 3
+#: Two groups become one story when at least this share of the pairs between them is linked.
+MERGE_SHARE = 0.5
+#: Articles regrouped together at most when one article is stored (a bound on its work; real
+#: stories are small), and in one connected set of linked articles.
+MAX_GROUP = 400
+MAX_COMPONENT = 5000
 
 
-@lru_cache(maxsize=1)
-def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")
+@dataclass
+class Profile:
+    """What an article's story is decided by (stored in story_profiles)."""
+
+    article_id: int
+    day: int
+    terms: np.ndarray  # int64 token hashes, sorted
+    weights: np.ndarray  # float32, unit length, in the order of terms
+    anchors: dict[int, str]  # token hash → anchor ("n|157843|тенге", "e|токаев")
+    event_days: frozenset[int]
+    title_days: frozenset[int]
+    numbers: dict[str, frozenset[str]]
+    places: frozenset[str]
+    broad: bool  # a digest, a recap, a forecast for the country (see `BROAD_DAYS`)
+    signature: np.ndarray | None
+    all_terms: tuple[int, ...] = ()  # every content word's hash (only while the profile is made)
 
 
-def signature(text: str) -> np.ndarray | None:
-    """MinHash signature of the text's word 3-shingles, or None for a text too short."""
-    tokens = words(text)
-    if len(tokens) < MIN_WORDS:
+@dataclass(frozen=True)
+class Link:
+    kind: str  # "copy" or "story"
+    score: float
+
+
+# --- profiles ---
+
+
+def profile_of(article_id: int, title, lead, body, published_day: str | None, fetched_at: str | None,
+               rarity) -> tuple[Profile, dict[int, float]]:
+    """The article's profile, its vector weighted by `rarity(hashes) → {hash: idf}`; and the idf of
+    every term and anchor hash it holds (what the document frequencies count)."""
+    day = kazakh_day(published_day) or local_date(fetched_at) or kazakh_day("1990-01-01")
+    found = facts(title, lead, body, day)
+    anchors = {token_hash(anchor): anchor for anchor in found.anchors()}
+    term_hashes = {token_hash("t|" + term): count for term, count in found.terms.items()}
+    idf = rarity(set(term_hashes) | set(anchors))
+    weighted = sorted(((1 + math.log(count)) * idf[h], h) for h, count in term_hashes.items())[-VECTOR_TERMS:]
+    terms = np.array(sorted(h for _, h in weighted), dtype=np.int64)
+    weight_of = {h: w for w, h in weighted}
+    weights = np.array([weight_of[h] for h in terms], dtype=np.float32)
+    norm = float(np.linalg.norm(weights))
+    if norm:
+        weights /= norm
+    text = "\n".join(filter(None, [title, lead, body]))
+    profile = Profile(article_id, day.toordinal(), terms, weights, anchors, frozenset(found.event_days),
+                      frozenset(found.title_days), {unit: frozenset(values) for unit, values in found.numbers.items()},
+                      frozenset(found.places),
+                      found.days_named >= BROAD_DAYS or found.regions_named >= BROAD_REGIONS, copies.signature(text),
+                      tuple(term_hashes))
+    return profile, idf
+
+
+def posted_tokens(profile: Profile) -> list[int]:
+    """What an article is found by and looks others up by: its anchors (names, numbers with units)
+    and a fixed sample of its content words (those of smallest hash: two texts sharing many words
+    share some of them). It depends on the article alone, so two articles find each other
+    whichever comes first."""
+    sample = sorted(int(h) for h in profile.all_terms)[:SAMPLED_TERMS]
+    return sorted(set(sample) | set(profile.anchors))
+
+
+# --- comparing two articles ---
+
+
+def compare(a: Profile, b: Profile, idf: dict[int, float]) -> Link | None:
+    """How two articles relate: a copy, one story, or nothing; nothing when their facts disagree."""
+    if abs(a.day - b.day) > WINDOW_DAYS or disagree(a, b):
         return None
-    shingles = {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", permutations=_template().permutations)
-    minhash.update_batch(list(shingles))
-    return minhash.hashvalues.astype(np.uint64)
+    if a.signature is not None and b.signature is not None:
+        shingles = copies.similarity(a.signature, b.signature)
+        if shingles >= copies.COPY_SIMILARITY:
+            return Link("copy", shingles)
+    if a.broad or b.broad:  # a digest shares words, names and numbers with each event it sums up
+        return None
+    cosine = _cosine(a, b)
+    if cosine >= STRONG_COSINE:
+        return Link("story", round(cosine, 4))
+    anchor_weight = sum(idf.get(h, 0.0) for h in set(a.anchors) & set(b.anchors))
+    score = cosine + ANCHOR_SCALE * anchor_weight
+    if cosine >= MIN_COSINE and score >= LINK_SCORE:
+        return Link("story", round(score, 4))
+    return None
 
 
-def band_keys(sig: np.ndarray) -> list[int]:
-    """One stable 63-bit key per band (SQLite integers are signed; hash() is salted per process)."""
-    keys = []
-    for band in range(BANDS):
-        chunk = bytes([band]) + sig[band * ROWS : (band + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF)
-    return keys
-
-
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.count_nonzero(a == b)) / NUM_PERM
-
-
-def assign_story(db, article_id: int, text: str, created_at: str) -> int:
-    """Put the article into the story of every earlier article it is similar to, merging those
-    stories when it bridges several: stories are the connected groups of similar articles, the same
-    whatever order the articles arrived in. An article assigned again (its text changed) first
-    leaves its story, and what is left of that story is grouped again: it may have held the
-    story together. Runs inside the caller's transaction; returns the story id."""
-    (previous,) = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
-    if previous is not None:
-        db.execute("UPDATE articles SET story_id = NULL WHERE id = ?", [article_id])
-    sig = signature(text)
-    linked: set[int] = set()
-    _forget_signature(db, article_id)
-    if sig is not None:
-        keys = band_keys(sig)
-        placeholders = ",".join("?" * len(keys))
-        candidates = db.execute(
-            f"""SELECT DISTINCT s.article_id, s.signature, a.story_id FROM story_bands b
-                JOIN story_signatures s ON s.article_id = b.article_id
-                JOIN articles a ON a.id = b.article_id
-                WHERE b.band_key IN ({placeholders}) AND b.article_id != ?""",
-            [*keys, article_id],
-        ).fetchall()
-        linked = {story for _, blob, story in candidates
-                  if story is not None and similarity(sig, np.frombuffer(blob, dtype=np.uint64)) >= THRESHOLD}
-        db.execute("INSERT INTO story_signatures (article_id, signature) VALUES (?, ?)", [article_id, sig.tobytes()])
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
-            [(key, article_id) for key in keys],
-        )
-    if not linked:
-        story_id = db.execute(
-            "INSERT INTO stories (first_article_id, created_at) VALUES (?, ?)", [article_id, created_at]
-        ).lastrowid
-    else:
-        story_id = min(linked)
-        merged = sorted(linked - {story_id})
-        if merged:
-            placeholders = ",".join("?" * len(merged))
-            db.execute(f"UPDATE articles SET story_id = ? WHERE story_id IN ({placeholders})", [story_id, *merged])
-            db.execute(f"DELETE FROM stories WHERE id IN ({placeholders})", merged)
-    db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
-    if previous is not None:  # even if it is the same story: the article may have bridged two parts of it
-        regroup_story(db, previous, created_at)
-    return story_id
-
-
-def _forget_signature(db, article_id: int) -> None:
-    """Remove an article's signature and its band rows, found by their keys (story_bands is
-    keyed by band, so a delete by article alone would read the whole table)."""
-    row = db.execute("SELECT signature FROM story_signatures WHERE article_id = ?", [article_id]).fetchone()
-    if row is None:
-        return
-    keys = band_keys(np.frombuffer(row[0], dtype=np.uint64))
-    db.conn.executemany("DELETE FROM story_bands WHERE band_key = ? AND article_id = ?",
-                        [(key, article_id) for key in keys])
-    db.execute("DELETE FROM story_signatures WHERE article_id = ?", [article_id])
-
-
-def regroup_story(db, story_id: int, created_at: str) -> None:
-    """Split a story into its connected groups (pairs that share a band and pass THRESHOLD, as
-    assign_story links them): the group holding the story's oldest article keeps the id, each
-    other group gets a story of its own. A story left with no article is deleted."""
-    members = db.execute(
-        """SELECT a.id, s.signature FROM articles a LEFT JOIN story_signatures s ON s.article_id = a.id
-           WHERE a.story_id = ? ORDER BY a.id""", [story_id]).fetchall()
-    if not members:
-        db.execute("DELETE FROM stories WHERE id = ?", [story_id])
-        return
-    sigs = {article: (np.frombuffer(blob, dtype=np.uint64) if blob is not None else None) for article, blob in members}
-    bands = {article: set(band_keys(sig)) for article, sig in sigs.items() if sig is not None}
-    group = {article: article for article in sigs}
-
-    def root(article: int) -> int:
-        while group[article] != article:
-            group[article] = group[group[article]]
-            article = group[article]
-        return article
-
-    ids = list(sigs)
-    for i, first in enumerate(ids):
-        for second in ids[i + 1:]:
-            if (first in bands and second in bands and bands[first] & bands[second]
-                    and similarity(sigs[first], sigs[second]) >= THRESHOLD):
-                group[root(second)] = root(first)
-    components: dict[int, list[int]] = {}
-    for article in ids:
-        components.setdefault(root(article), []).append(article)
-    for number, component in enumerate(sorted(components.values())):
-        if number == 0:  # the oldest article's group keeps the story
-            db.execute("UPDATE stories SET first_article_id = ? WHERE id = ?", [component[0], story_id])
+def disagree(a: Profile, b: Profile) -> bool:
+    """Do the facts tell two events apart: other event days, other places, other numbers?"""
+    if a.title_days and b.title_days:
+        if not a.title_days & b.title_days:
+            return True
+    elif a.event_days and b.event_days and not a.event_days & b.event_days:
+        return True
+    if a.places and b.places and not a.places & b.places:
+        return True
+    conflicts = agreements = 0
+    for unit in a.numbers.keys() & b.numbers.keys():
+        if not unit:
             continue
-        new_id = db.execute("INSERT INTO stories (first_article_id, created_at) VALUES (?, ?)",
-                            [component[0], created_at]).lastrowid
-        placeholders = ",".join("?" * len(component))
-        db.execute(f"UPDATE articles SET story_id = ? WHERE id IN ({placeholders})", [new_id, *component])
+        if a.numbers[unit] & b.numbers[unit]:
+            agreements += 1
+        else:
+            conflicts += 1
+    return conflicts >= NUMBER_CONFLICTS and not agreements
+
+
+def _cosine(a: Profile, b: Profile) -> float:
+    shared, ia, ib = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
+    return float(np.dot(a.weights[ia], b.weights[ib])) if len(shared) else 0.0
+
+
+# --- grouping ---
+
+
+def cluster(members: list[int], links: dict[tuple[int, int], Link], rank: dict[int, str] | None = None
+            ) -> list[list[int]]:
+    """The stories of these articles: groups merged, strongest link first, when at least
+    MERGE_SHARE of the pairs between them are linked. Deterministic for given links; `rank` (an
+    article's canonical URL) breaks ties, so that the ids the articles got do not matter."""
+    rank = rank or {m: str(m) for m in members}
+    group = {m: m for m in members}
+    sizes = {m: 1 for m in members}
+    between: dict[tuple[int, int], int] = {}  # (root, root) → links between the two groups
+
+    def root(m: int) -> int:
+        while group[m] != m:
+            group[m] = group[group[m]]
+            m = group[m]
+        return m
+
+    for (x, y), _ in links.items():
+        key = (min(x, y), max(x, y))
+        between[key] = between.get(key, 0) + 1
+    order = sorted(links.items(), key=lambda item: (item[1].kind != "copy", -item[1].score,
+                                                    sorted((rank[item[0][0]], rank[item[0][1]]))))
+    for (x, y), _ in order:
+        rx, ry = root(x), root(y)
+        if rx == ry:
+            continue
+        key = (min(rx, ry), max(rx, ry))
+        if between.get(key, 0) < MERGE_SHARE * sizes[rx] * sizes[ry]:
+            continue
+        keep, gone = key
+        group[gone] = keep
+        sizes[keep] += sizes.pop(gone)
+        merged: dict[tuple[int, int], int] = {}
+        for (p, q), count in between.items():
+            p, q = (keep if p == gone else p), (keep if q == gone else q)
+            if p != q:
+                pair = (min(p, q), max(p, q))
+                merged[pair] = merged.get(pair, 0) + count
+        between = merged
+    groups: dict[int, list[int]] = {}
+    for m in members:
+        groups.setdefault(root(m), []).append(m)
+    return sorted(sorted(g) for g in groups.values())
+
+
+# --- origins ---
+
+
+def credited_site(credit: str | None, own_site: str | None, via: str | None = None) -> str | None:
+    """The credit line's source as a name to match sites by; the «со ссылкой на» source when the
+    credit names the article's own site («сообщает Lada.kz со ссылкой на Tengrinews.kz»)."""
+    if credit and own_site and names_site(credit, own_site):
+        credit = via
+    return credit or None
+
+
+def names_site(credit: str, site: str) -> bool:
+    """Does a credit («Matritca.kz», «МИА «Казинформ»», «корреспондент Tengrinews.kz») name this site?"""
+    text = fold(credit)
+    domain = re.search(r"[\w-]+(?:\.[\w-]+)*\.(?:kz|ru|com|org|net|info|media|news|tv)\b", text)
+    if domain:
+        named = domain.group().removeprefix("www.")
+        return named == site or site.endswith("." + named) or named.endswith("." + site)
+    latin = _latin(text)
+    labels = [part for part in site.split(".")[:-1] if len(part) >= 3]
+    if any(label in latin for label in labels):
+        return True
+    return any(alias and alias in text for alias in _aliases().get(site, ()))
+
+
+def _latin(text: str) -> str:
+    table = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
+                           "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+                           "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "ch",
+                           "ш": "sh", "щ": "sch", "ы": "y", "э": "e", "ю": "yu", "я": "ya", "ъ": "", "ь": ""})
+    return text.translate(table)
+
+
+def _aliases() -> dict[str, tuple[str, ...]]:
+    return {site.domain: tuple(fold(name.split(" (")[0].split(":")[0]) for name in (site.title, *site.aliases)
+                               if name and len(name) > 3)
+            for site in load_sites().values()}
+
+
+def origin(members: list[dict]) -> int:
+    """The origin among a story's members ({id, site, published_utc, credited_source,
+    credited_via}): the one the credit lines lead to, else the earliest published."""
+    by_time = sorted(members, key=lambda m: (m["published_utc"] or "9999", m["id"]))
+    credits: dict[int, int] = {}
+    for member in members:
+        named = credited_site(member["credited_source"], member["site"], member["credited_via"])
+        if not named:
+            continue
+        sources = [m for m in by_time if m["id"] != member["id"] and m["site"] and m["site"] != member["site"]
+                   and names_site(named, m["site"])]
+        if sources:
+            credits[member["id"]] = sources[0]["id"]
+    if not credits:
+        return by_time[0]["id"]
+    roots: dict[int, int] = {}
+    for member in members:
+        seen, current = set(), member["id"]
+        while current in credits and current not in seen:
+            seen.add(current)
+            current = credits[current]
+        if seen:  # this member credits someone: where its chain ends
+            roots[current] = roots.get(current, 0) + 1
+    rank = {m["id"]: i for i, m in enumerate(by_time)}
+    return min(roots, key=lambda r: (-roots[r], rank[r]))
+
+
+# --- the archive's side: profiles, postings, links, stories ---
+
+
+def assign_story(db, article_id: int) -> int:
+    """Decide the story of a stored article (new or changed), in the caller's transaction: its
+    profile and postings, its links to the articles that may tell the same event, and the stories
+    of every article concerned. Returns the article's story id. Decided with the words counted so
+    far, it is decided again at the end of its batch (`refresh`)."""
+    previous_story = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    known = db.execute("SELECT 1 FROM story_profiles WHERE article_id = ?", [article_id]).fetchone() is not None
+    concerned = {article_id} | _members(db, [previous_story]) | _forget(db, article_id)
+    profile, idf = _profile(db, article_id, count_words=not known)
+    linked = _link(db, profile, idf)
+    db.execute("INSERT OR REPLACE INTO story_pending (article_id, stage) VALUES (?, 0)", [article_id])
+    concerned |= linked | _members(db, _stories_of(db, sorted(linked)))
+    regroup_articles(db, [article_id, *sorted(concerned - {article_id})][:MAX_GROUP])
+    return db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+
+
+def _profile(db, article_id: int, *, count_words: bool) -> tuple[Profile, dict[int, float]]:
+    """Make and store an article's profile and postings (after `_forget`); with `count_words`,
+    count its words into the document frequencies first (a new article's, once)."""
+    title, lead, body, published_day, fetched_at = db.execute(
+        "SELECT title, lead, body, published_day, fetched_at FROM articles WHERE id = ?", [article_id]).fetchone()
+    profile, idf = profile_of(article_id, title, lead, body, published_day, fetched_at,
+                              lambda hashes: rarity(db, hashes, count=count_words))
+    posted = posted_tokens(profile)
+    db.execute("INSERT INTO story_profiles (article_id, day, profile, posted) VALUES (?, ?, ?, ?)",
+               [article_id, profile.day, pack(profile), np.array(posted, dtype=np.int64).tobytes()])
+    db.conn.executemany("INSERT OR IGNORE INTO story_postings (token, day, article_id) VALUES (?, ?, ?)",
+                        [(token, profile.day, article_id) for token in posted])
+    return profile, idf
+
+
+def _link(db, profile: Profile, idf: dict[int, float]) -> set[int]:
+    """Compare an article with its candidates and store the links found (both ways round)."""
+    links = {}
+    for other in _candidates(db, profile, posted_tokens(profile)):
+        link = compare(profile, other, idf)
+        if link is not None:
+            links[other.article_id] = link
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO story_links (article_id, other_id, kind, score) VALUES (?, ?, ?, ?)",
+        [(a, b, link.kind, link.score) for other, link in links.items()
+         for a, b in ((profile.article_id, other), (other, profile.article_id))])
+    return set(links)
+
+
+def rarity(db, hashes: set[int], *, count: bool = False) -> dict[int, float]:
+    """{hash: idf} of these terms and anchors over the archive's documents; `count`: first count
+    one more document holding them."""
+    ordered = sorted(hashes)
+    if count:
+        db.execute("INSERT INTO archive_meta (name, value) VALUES ('story_documents', 1) "
+                   "ON CONFLICT (name) DO UPDATE SET value = value + 1")
+        db.conn.executemany("INSERT INTO story_df (token, documents) VALUES (?, 1) "
+                            "ON CONFLICT (token) DO UPDATE SET documents = documents + 1", [(h,) for h in ordered])
+    row = db.execute("SELECT value FROM archive_meta WHERE name = 'story_documents'").fetchone()
+    documents = int(row[0]) if row else 0
+    found = {}
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        found.update(db.execute(f"SELECT token, documents FROM story_df WHERE token IN ({','.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    return {h: math.log((documents + PRIOR_DOCUMENTS) / (found.get(h, 0) + 1)) for h in hashes}
+
+
+def _forget(db, article_id: int) -> set[int]:
+    """Take an article's profile, postings and links out; the articles it was linked to."""
+    row = db.execute("SELECT day, posted FROM story_profiles WHERE article_id = ?", [article_id]).fetchone()
+    if row is None:
+        return set()
+    day, posted = row
+    db.conn.executemany("DELETE FROM story_postings WHERE token = ? AND day = ? AND article_id = ?",
+                        [(int(token), day, article_id) for token in np.frombuffer(posted, dtype=np.int64)])
+    linked = {other for (other,) in db.execute("SELECT other_id FROM story_links WHERE article_id = ?", [article_id])}
+    db.conn.executemany("DELETE FROM story_links WHERE article_id = ? AND other_id = ?",
+                        [(a, b) for other in linked for a, b in ((article_id, other), (other, article_id))])
+    db.execute("DELETE FROM story_profiles WHERE article_id = ?", [article_id])
+    return linked
+
+
+def _candidates(db, profile: Profile, tokens: list[int]) -> list[Profile]:
+    """The articles within WINDOW_DAYS that share the most of these tokens: a token more than
+    POSTING_READS articles of the window hold tells nothing and is passed over (a template's
+    words); of the rest, the CANDIDATES that share most, all of them on a tie. What is found
+    depends on the articles the archive holds, not on their ids or the order they came in."""
+    shared: dict[int, int] = {}
+    low, high = profile.day - WINDOW_DAYS, profile.day + WINDOW_DAYS
+    for token in tokens:
+        found = [other for (other,) in db.execute(
+            "SELECT article_id FROM story_postings WHERE token = ? AND day BETWEEN ? AND ? LIMIT ?",
+            [token, low, high, POSTING_READS + 2])]
+        if len(found) > POSTING_READS + 1:  # +1: the article itself may be among them
+            continue
+        for other in found:
+            if other != profile.article_id:
+                shared[other] = shared.get(other, 0) + 1
+    if not shared:
+        return []
+    counts = sorted(shared.values(), reverse=True)
+    least = counts[min(CANDIDATES, len(counts)) - 1]
+    chosen = [other for other, count in shared.items() if count >= least]
+    rows = db.execute(f"SELECT article_id, day, profile FROM story_profiles WHERE article_id IN "
+                      f"({','.join('?' * len(chosen))})", chosen).fetchall()
+    return [unpack(other, day, blob) for other, day, blob in rows]
+
+
+def _members(db, story_ids) -> set[int]:
+    ids = [s for s in set(story_ids) if s is not None]
+    if not ids:
+        return set()
+    return {a for (a,) in db.execute(f"SELECT id FROM articles WHERE story_id IN ({','.join('?' * len(ids))})", ids)}
+
+
+def _stories_of(db, article_ids: list[int]) -> set[int]:
+    if not article_ids:
+        return set()
+    return {s for (s,) in db.execute(
+        f"SELECT story_id FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids)}
+
+
+def regroup_articles(db, concerned) -> None:
+    """Make the stories of these articles again from their links (the stories they were in are
+    replaced; story ids are kept where a story lives on)."""
+    members = sorted(concerned)
+    marks = ",".join("?" * len(members))
+    links = {(a, b): Link(kind, score) for a, b, kind, score in db.execute(
+        f"SELECT article_id, other_id, kind, score FROM story_links WHERE article_id IN ({marks}) "
+        f"AND other_id IN ({marks}) AND article_id < other_id", [*members, *members])}
+    old, rank = {}, {}
+    for article_id, story_id, url in db.execute(
+            f"SELECT id, story_id, canonical_url FROM articles WHERE id IN ({marks})", members):
+        old[article_id], rank[article_id] = story_id, url
+    unused = {s for s in old.values() if s is not None}
+    touched = set(unused)
+    held = {s: set(_members(db, [s])) for s in unused}
+    for group in cluster(members, links, rank):  # a story keeps its id when it is all in one group
+        reusable = sorted(s for s in {old[m] for m in group} if s in unused and held[s] <= set(group))
+        story_id = reusable[0] if reusable else db.execute("INSERT INTO stories (articles) VALUES (0)").lastrowid
+        unused.discard(story_id)
+        touched.add(story_id)
+        moved = [m for m in group if old[m] != story_id]
+        if moved:
+            db.execute(f"UPDATE articles SET story_id = ? WHERE id IN ({','.join('?' * len(moved))})",
+                       [story_id, *moved])
+    for story_id in sorted(touched):  # once every article has moved
+        if db.execute("SELECT 1 FROM articles WHERE story_id = ? LIMIT 1", [story_id]).fetchone():
+            describe_story(db, story_id)
+        else:
+            db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+
+
+def describe_story(db, story_id: int) -> None:
+    """Set a story's row from its members: origin, its title, sizes, first and last publication."""
+    members = [dict(zip(("id", "site", "published_utc", "credited_source", "credited_via", "title"), row))
+               for row in db.execute("SELECT id, site, published_utc, credited_source, credited_via, title "
+                                     "FROM articles WHERE story_id = ?", [story_id])]
+    first = origin(members)
+    times = [m["published_utc"] for m in members if m["published_utc"]]
+    db.execute("UPDATE stories SET origin_id = ?, title = ?, articles = ?, sites = ?, first_published = ?, "
+               "last_published = ? WHERE id = ?",
+               [first, next(m["title"] for m in members if m["id"] == first), len(members),
+                len({m["site"] for m in members}), min(times, default=None), max(times, default=None), story_id])
+
+
+def refresh(db, *, batch: int = 500) -> int:
+    """Decide once more the stories of the articles stored since the last refresh (a crawl's, an
+    import's, those of a crawl killed before its end), now that their words are counted, so that
+    the stories do not depend on the order the articles came in. Three passes, `batch` articles
+    to a transaction, each resumed where a kill left it (`story_pending.stage`): every pending
+    article's profile is made again with today's counts and its links dropped; each looks up its
+    candidates, and a pair is linked when either finds the other; then each connected set of
+    linked articles the batch touches is grouped once. Returns how many articles were decided again."""
+    for stage, step in ((0, _reprofile), (1, _relink)):
+        while ids := _pending(db, stage, batch):
+            with transaction(db):
+                for article_id in ids:
+                    step(db, article_id)
+                db.conn.executemany("UPDATE story_pending SET stage = ? WHERE article_id = ?",
+                                    [(stage + 1, a) for a in ids])
+    done = 0
+    while ids := _pending(db, 2, 1):
+        with transaction(db):
+            component = _component(db, ids[0])
+            regroup_articles(db, component)
+            db.conn.executemany("DELETE FROM story_pending WHERE article_id = ?", [(a,) for a in component])
+        done += sum(1 for a in component if a in ids) or 1
+    return done
+
+
+def _reprofile(db, article_id: int) -> None:
+    _forget(db, article_id)
+    _profile(db, article_id, count_words=False)
+
+
+def _relink(db, article_id: int) -> None:
+    day, blob = db.execute("SELECT day, profile FROM story_profiles WHERE article_id = ?", [article_id]).fetchone()
+    profile = unpack(article_id, day, blob)
+    _link(db, profile, rarity(db, {int(h) for h in profile.terms} | set(profile.anchors)))
+
+
+def _pending(db, stage: int, batch: int) -> list[int]:
+    return [a for (a,) in db.execute("SELECT article_id FROM story_pending WHERE stage = ? "
+                                     "ORDER BY article_id LIMIT ?", [stage, batch])]
+
+
+def _component(db, start: int) -> set[int]:
+    """The articles linked to `start`, directly or through others (MAX_COMPONENT at most)."""
+    component, frontier = {start}, [start]
+    while frontier and len(component) < MAX_COMPONENT:
+        for (other,) in db.execute("SELECT other_id FROM story_links WHERE article_id = ?", [frontier.pop()]):
+            if other not in component:
+                component.add(other)
+                frontier.append(other)
+    return component
+
+
+def regroup(db) -> int:
+    """Decide every story again from scratch, with today's word counts and rules (after a rule
+    change). Returns the number of stories."""
+    with transaction(db):
+        for table in ("story_links", "story_postings", "story_profiles", "story_df", "story_pending"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM archive_meta WHERE name = 'story_documents'")
+        db.execute("UPDATE articles SET story_id = NULL")
+        db.execute("DELETE FROM stories")
+        for article_id, title, lead, body, published_day, fetched_at in db.execute(
+                "SELECT id, title, lead, body, published_day, fetched_at FROM articles").fetchall():
+            profile_of(article_id, title, lead, body, published_day, fetched_at,  # every word counted first
+                       lambda hashes: rarity(db, hashes, count=True))
+        db.execute("INSERT INTO story_pending (article_id, stage) SELECT id, 0 FROM articles")
+    refresh(db)
+    return db.execute("SELECT count(*) FROM stories").fetchone()[0]
+
+
+# --- packing a profile into its row ---
+
+
+def pack(profile: Profile) -> bytes:
+    facts_json = json.dumps({
+        "event_days": sorted(profile.event_days), "title_days": sorted(profile.title_days),
+        "numbers": {unit: sorted(values) for unit, values in profile.numbers.items()},
+        "places": sorted(profile.places), "broad": profile.broad,
+    }, ensure_ascii=False).encode()
+    anchors = np.array(sorted(profile.anchors), dtype=np.int64)
+    signature = (profile.signature.astype(np.uint32) if profile.signature is not None
+                 else np.zeros(0, dtype=np.uint32))
+    head = np.array([len(profile.terms), len(anchors), len(signature), len(facts_json)], dtype=np.int32)
+    return b"".join([head.tobytes(), profile.terms.tobytes(), profile.weights.astype(np.float32).tobytes(),
+                     anchors.tobytes(), signature.tobytes(), facts_json])
+
+
+def unpack(article_id: int, day: int, blob: bytes) -> Profile:
+    n_terms, n_anchors, n_signature, n_facts = np.frombuffer(blob, dtype=np.int32, count=4)
+    at = 16
+    terms = np.frombuffer(blob, dtype=np.int64, count=n_terms, offset=at)
+    at += 8 * n_terms
+    weights = np.frombuffer(blob, dtype=np.float32, count=n_terms, offset=at)
+    at += 4 * n_terms
+    anchors = np.frombuffer(blob, dtype=np.int64, count=n_anchors, offset=at)
+    at += 8 * n_anchors
+    signature = np.frombuffer(blob, dtype=np.uint32, count=n_signature, offset=at)
+    at += 4 * n_signature
+    found = json.loads(blob[at:at + n_facts])
+    return Profile(article_id, day, terms, weights, {int(h): "" for h in anchors}, frozenset(found["event_days"]),
+                   frozenset(found["title_days"]),
+                   {unit: frozenset(values) for unit, values in found["numbers"].items()},
+                   frozenset(found["places"]), found["broad"],
+                   signature.astype(np.uint64) if n_signature else None)
