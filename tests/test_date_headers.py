@@ -84,3 +84,10 @@ def test_structured_dates_are_not_second_guessed():
     html = page("Пятница, 4 декабря").replace(
         "</head>", '<meta property="article:published_time" content="2026-12-04T00:00:00+05:00"></head>')
     assert published(html) == "2026-12-04T00:00:00+05:00"
+
+
+def test_a_date_written_in_several_elements():
+    """pkzsk.info writes "Июн292021": month, day and year in elements of their own."""
+    widget = ('<div class="post-date"><span class="post-date__month">Ноя</span><span class="post-date__day">24</span>'
+              '<span class="post-date__year">2026</span></div>')
+    assert published(page("Главная", widget)) == "2026-11-24T00:00:00+05:00"

@@ -172,6 +172,9 @@ def _visible_date(tree, title: str | None, fetched_at: datetime | None):
     place = None
     for text, el in _date_texts(tree):
         value = parse_date(text, fetched_at)
+        if value is None and len(el):  # a date written in several elements: <span>Июн</span><span>29</span>…
+            spaced = " ".join(t.strip() for t in el.itertext() if t.strip())
+            value = parse_date(spaced, fetched_at) if spaced != text else None
         if value is None:
             continue
         if _on_fetch_day(value, fetched_at) and _reads_like_a_calendar(text):
@@ -323,6 +326,7 @@ def extract(
         body = ld_body.strip()
     if len(body) < MIN_BODY_CHARS:
         body = _fallback_body(text) or body
+    body = _without_shortcodes(body)
 
     images = [
         img for img in _images(tree, base, stated["images"], blocks, [*site_images, *matched])
@@ -347,6 +351,19 @@ def extract(
     }
     assert tuple(result) == EXTRACTED_FIELDS
     return result
+
+
+# A paragraph that is nothing but a WordPress shortcode the theme did not expand:
+# "[youtube]https://…[/youtube]", "[divider]", "[gallery ids="1,2"]".
+_SHORTCODE_PARAGRAPH = re.compile(r"^\[([a-z][\w-]*)(?:\s[^\]]*)?\](?:[^\[\]]*\[/\1\])?$", re.I)
+
+
+def _without_shortcodes(body: str | None) -> str | None:
+    """The body without paragraphs that are only a raw shortcode (otyrar.kz, avestnik.kz leak them)."""
+    if not body or "[" not in body:
+        return body
+    kept = [p for p in body.split("\n\n") if not _SHORTCODE_PARAGRAPH.match(p.strip())]
+    return "\n\n".join(kept) if kept else body
 
 
 def _fallback_body(text: str) -> str | None:
