@@ -228,7 +228,8 @@ def test_manifest_keys_are_complete():
 # -- the corpus as a whole ---------------------------------------------------------------------------------
 
 #: Regional outlets whose stored pages show no tags: their mirrors carry none.
-UNTAGGED = {"semey", "diapazon", "ognialatau", "azh", "ekaraganda", "saryarqa", "vecher"}
+UNTAGGED = {"semey", "diapazon", "ognialatau", "azh", "ekaraganda", "saryarqa", "vecher", "kokshetoday", "panorama",
+            "uralskweek"}
 
 def all_articles():
     return [(name, a) for name in NAMES for a in load_manifest(name)["articles"]]

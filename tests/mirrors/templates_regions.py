@@ -542,6 +542,91 @@ class Otyrar(WordPress):
 
 
 
+# -- avestnik.kz (Aktobe): WordPress, the paper's heading on every page, [divider] leaks ----------------------
+
+class Avestnik(WordPress):
+    renders = frozenset({"author", "tags"})
+    site_name = "Актюбинский вестник"
+    header_extra = (' <div class="site-description">Областная газета «Актюбинский вестник» / Все новости Актобе '
+                    'и Актюбинской области</div>')
+
+    def visible_date(self, site, a) -> str:
+        return f'<time class="entry-date published" datetime="{iso(pub(a))}">{ru_date(a, "{d}.{m}.{y}")}</time>'
+
+    def body(self, site, a) -> str:
+        out = paras(a).split("\n")
+        out.insert(len(out) - 1, "<p>[divider]</p>")  # the theme's shortcode, unexpanded
+        return "\n".join(out)
+
+
+# -- kokshetoday.kz (light): only its WordPress feed ------------------------------------------------------
+
+class Kokshetoday(WordPress):
+    listing = None
+    renders = frozenset({"author"})
+    site_name = "Кокшетау Сегодня"
+
+    def visible_date(self, site, a) -> str:
+        return f'<time class="entry-date published" datetime="{iso(pub(a))}">{ru_date(a, "{day} {mon} {y}")}</time>'
+
+
+# -- panorama.shymkala.kz (light): Joomla K2, "Среда, 01 Ноябрь 2023 04:52" ----------------------------------
+
+WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
+
+
+class Panorama(Regional):
+    listing = "/"
+    renders = frozenset({"author"})
+
+    def article(self, site, a):
+        d = pub(a)
+        date = f"{WEEKDAYS[d.weekday()]}, {d.day:02d} {MONTHS_NOM[d.month - 1]} {d.year} {d:%H:%M}"
+        meta = (f'<meta name="generator" content="Joomla! - Open Source Content Management">\n'
+                f'<meta property="og:title" content="{E(a["title"])}">')
+        return head(site, a, meta, title_suffix=" - Панорама Шымкента") + f"""<body>
+<div id="header"><a href="/">Панорама Шымкента</a> <a href="/index.php/society">Общество</a> <a href="/index.php/culture">Культура</a></div>
+<div id="k2Container" class="itemView">
+<div class="itemHeader"><span class="itemDateCreated">{date}</span>
+<h2 class="itemTitle">{E(a["title"])}</h2>
+<span class="itemAuthor">Автор: <a rel="author" href="/index.php/society/itemlist/user/{a.get("author_id", 177)}-{a.get("author_slug", "redakciya")}">{E(a["author"])}</a></span></div>
+<div class="itemBody"><div class="itemFullText">
+{paras(a)}
+</div></div>
+<div class="itemLinks"><div class="itemCategory">Опубликовано в <a href="/index.php/society">Общество</a></div></div>
+</div>
+</body></html>
+"""
+
+    def listing_page(self, site, arts, n, total, path):
+        rows = [f'<div class="catItemView"><h3 class="catItemTitle"><a href="{E(a["path"])}">{E(a["title"])}</a></h3>'
+                f'<a class="k2ReadMore" href="{E(a["path"])}">Подробнее...</a></div>' for a in arts]
+        return simple_listing(site, "Панорама Шымкента", rows,
+                              extra_links='<a href="/index.php/culture/itemlist/user/177-galinagepman">Галина Гепман</a>')
+
+
+# -- uralskweek.kz (light): no date markup (the day is in the URL), the title only in <title> ---------------
+
+class Uralskweek(Regional):
+    listing = "/"
+    renders = frozenset()
+
+    def article(self, site, a):
+        return head(site, a, '<meta name="generator" content="WordPress 6.5">', title_suffix=" | Уральская неделя") + f"""<body>
+<div class="logo"><a href="/">Уральская неделя</a></div>
+<div class="top-banner"><p>AltynCar-қауіпсіздік</p><p>Автосалон в Уральске: кредит без первого взноса</p></div>
+<div class="main-column">
+<p class="rubric"><a href="/category/novosti/">Новости</a></p>
+<p class="views">Просмотров: 418</p>
+<div class="post-text">
+{paras(a)}
+</div>
+<form class="antispam"><p>Enter something special:</p><p>Please enter an answer in digits: 3 + 4 =</p></form>
+</div>
+</body></html>
+"""
+
+
 SPECS = {
     "semey": Semey(),
     "akmolinform": Akmolinform(),
@@ -559,4 +644,8 @@ SPECS = {
     "vechastana": Vechastana(),
     "vecher": Vecher(),
     "otyrar": Otyrar(),
+    "avestnik": Avestnik(),
+    "kokshetoday": Kokshetoday(),
+    "panorama": Panorama(),
+    "uralskweek": Uralskweek(),
 }
