@@ -85,3 +85,15 @@ def test_query_language_region_filter_takes_the_same_names(archive):
     result = run_cli("search", "region:Жетісу", "--format", "json", "--db", str(db_path))
     assert result.returncode == 0, result.stderr
     assert [row["region"] for row in json.loads(result.stdout)] == ["Жетысуская область"]
+
+
+def test_datasette_facets_count_one_value_per_region(archive):
+    from test_datasette import get_json
+
+    db_path, _ = archive
+    facets = get_json(db_path, "/news/articles.json")["facet_results"]
+    outlet = {item["value"]: item["count"] for item in facets["region"]["results"]}
+    story = {item["value"]: item["count"] for item in facets["story_region"]["results"]}
+    assert set(outlet) <= set(regions()) and set(story) - {None} <= set(regions())
+    assert outlet["Абайская область"] == 2 and outlet["Улытауская область"] == 2
+    assert story["Абайская область"] == 2 and story["Улытауская область"] == 1  # one text names no place
