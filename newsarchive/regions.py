@@ -11,7 +11,9 @@ Region names are the short forms used by site entries: "ВКО", "Абайска
 Аягоз are in Абайская область, Усть-Каменогорск and Риддер stay in ВКО.
 
 `normalise_region(text)` maps what a user types ("вко", "Восточно-Казахстанская область", "East
-Kazakhstan", "Семей") to that canonical name, or None.
+Kazakhstan", "Абай", "Жетісу облысы", a centre such as "Семей" or "Өскемен") to that canonical name,
+or None; `canonical_region(text)` is how a stored value is spelled (the canonical name when the
+gazetteer knows the text, else the text as it is).
 """
 
 from __future__ import annotations
@@ -152,12 +154,25 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             names.setdefault(_fold(district), region)
         for key in (reg["name"], reg["full"], reg["kk"]):
             names[_fold(key)] = region
+        for short in _short_names(reg):  # what a user types for the oblast: "Абай", "Жетісу", "Ақмола"
+            names.setdefault(_fold(short), region)
+            names.setdefault(_fold("область " + short), region)
     phrases.sort(key=lambda p: -len(p.words))
     by_prefix: dict[str, list[_Phrase]] = {}
     for phrase in phrases:
         by_prefix.setdefault(phrase.words[0].stem[:2], []).append(phrase)
     return Gazetteer(tuple(data["regions"]), tuple(phrases), names,
                      {key: tuple(group) for key, group in by_prefix.items()})
+
+
+def _short_names(reg: dict) -> list[str]:
+    """An oblast's bare name, in Kazakh and Russian ("Абай" of "Абай облысы" and "область Абай"):
+    a user's word for the region, though not a place in a text ("проспект Абая" is a street)."""
+    if reg["kind"] != "oblast":
+        return []
+    out = [reg["kk"].removesuffix(" облысы")]
+    out += [alias.removeprefix("область ") for alias in reg["aliases"] if alias.startswith("область ")]
+    return out
 
 
 def regions() -> list[str]:
@@ -242,3 +257,12 @@ def normalise_region(user_text: str | None) -> str | None:
     if not found:
         found = mentions(user_text.strip().title())
     return found[0] if len(set(found)) == 1 else None
+
+
+def canonical_region(value: str | None) -> str | None:
+    """How a region is stored: the gazetteer's name for any of its spellings ("Восточно-Казахстанская
+    область" → "ВКО"), so that a facet counts one value per region; anything the gazetteer does not
+    know ("unknown", an empty value) as it is."""
+    if not value or not value.strip():
+        return value
+    return normalise_region(value) or value

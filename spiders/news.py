@@ -57,7 +57,7 @@ class NewsSpider(scrapy.Spider):
 
     def is_article(self, url: str, source: str = "listing") -> bool:
         """Does `url`, found in a feed, sitemap or listing (`source`), lead to an article?"""
-        return self.site.is_article_url(self.archive_url(url))
+        return self.site.is_article_url(self.archive_url(url), source)
 
     # Requests -------------------------------------------------------------------------
 
@@ -155,6 +155,11 @@ class NewsSpider(scrapy.Spider):
         return bool(stored) and date > max(stored)
 
     def parse_listing(self, response, page: int, listing: str):
+        if self.site.light and page == 1:  # a light entry's front page: the feeds it advertises too
+            for feed in discovery.alternate_feeds(response.body, response.url):
+                fetch = self.fetch_url(feed)
+                if fetch.startswith(self.base_url + "/"):
+                    yield self.conditional_request(fetch, self.parse_feed)
         articles = []
         for link in discovery.page_links(response.body, response.url):
             fetch = self.fetch_url(link)

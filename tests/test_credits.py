@@ -20,6 +20,8 @@ from newsarchive.extract import find_credit
         ("Об этом сообщает Kazakhstan Today со ссылкой на пресс-службу акимата.", "Kazakhstan Today", "пресс-службу акимата"),
         ("Мектеп ашылды, деп хабарлайды Kazinform.", "Kazinform", None),
         ("Мектеп ашылды.\nДереккөз: Устинка LIVE", "Устинка LIVE", None),
+        ("Саженцы высадили вдоль набережной, передает tengrinews.kz.", "tengrinews.kz", None),  # kzvesti.kz
+        ("Об этом сообщает Lada.kz со ссылкой на tengrinews.kz.", "Lada.kz", "tengrinews.kz"),
     ],
 )
 def test_credit_forms(text, source, via):

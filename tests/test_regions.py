@@ -9,6 +9,7 @@ from mirrors.server import load_manifest, mirror_names
 
 from newsarchive.regions import (
     GAZETTEER_PATH,
+    canonical_region,
     dateline_region,
     mentions,
     normalise_region,
@@ -144,10 +145,68 @@ def test_most_mentioned_place_and_ties():
         ("алматинская область", "Алматинская область"),
         ("national", "national"),
         ("Усть-Каменогорск", "ВКО"),
+        # an oblast's bare name, Russian and Kazakh, and its official "область X" form
+        ("Абай", "Абайская область"),
+        ("область Абай", "Абайская область"),
+        ("Жетісу", "Жетысуская область"),
+        ("Жетысу", "Жетысуская область"),
+        ("область Жетісу", "Жетысуская область"),
+        ("Ұлытау", "Улытауская область"),
+        ("Улытау", "Улытауская область"),
+        ("область Ұлытау", "Улытауская область"),
+        ("Жамбыл", "Жамбылская область"),
+        ("Ақмола", "Акмолинская область"),
+        ("Түркістан облысы", "Туркестанская область"),
+        ("ЮКО", "Туркестанская область"),
+        ("Маңғыстау", "Мангистауская область"),
+        ("Батыс Қазақстан облысы", "ЗКО"),
+        ("Солтүстік Қазақстан", "СКО"),
+        # centres, in Russian and Kazakh
+        ("Семей", "Абайская область"),
+        ("Өскемен", "ВКО"),
+        ("Талдыкорган", "Жетысуская область"),
+        ("Талдықорған", "Жетысуская область"),
+        ("Жезказган", "Улытауская область"),
+        ("Жезқазған", "Улытауская область"),
+        ("Кокшетау", "Акмолинская область"),
+        ("Ақтөбе", "Актюбинская область"),
+        ("Конаев", "Алматинская область"),
+        ("Атырау", "Атырауская область"),
+        ("Орал", "ЗКО"),
+        ("Тараз", "Жамбылская область"),
+        ("Қарағанды", "Карагандинская область"),
+        ("Қызылорда", "Кызылординская область"),
+        ("Петропавл", "СКО"),
+        ("Түркістан", "Туркестанская область"),
+        ("Нұр-Сұлтан", "Астана"),
+        ("Алматы қаласы", "Алматы"),
+        ("Шымкент", "Шымкент"),
     ],
 )
 def test_normalise_region(user, canonical):
     assert normalise_region(user) == canonical
+
+
+def test_every_region_answers_to_its_names_and_centre():
+    data = json.loads(GAZETTEER_PATH.read_text(encoding="utf-8"))
+    for r in data["regions"]:
+        for name in (r["name"], r["full"], r["kk"], r["center"]):
+            assert normalise_region(name) == r["name"], name
+
+
+def test_bare_oblast_names_are_no_places_in_a_text():
+    """"Абай" is a region when a user types it, not when a text names the poet or his street."""
+    assert mentions("Памятник Абаю открыли на площади") == []
+    assert mentions("в области Абай") == ["Абайская область"]
+
+
+def test_stored_regions_have_one_spelling():
+    assert canonical_region("Восточно-Казахстанская область") == "ВКО"
+    assert canonical_region("Абай облысы") == "Абайская область"
+    assert canonical_region("ВКО") == "ВКО"
+    assert canonical_region("national") == "national"
+    assert canonical_region("unknown") == "unknown"
+    assert canonical_region(None) is None
 
 
 def test_normalise_unknown_is_none():

@@ -10,13 +10,16 @@ import pytest
 from mirrors.server import MIRRORS_DIR, MirrorServer, load_manifest, mirror_names
 from parsel import Selector
 
+from newsarchive.extract import _without_shortcodes
+from newsarchive.regions import regions
 from newsarchive.sites import SITES_DIR, SiteError, load_sites, site_from_dict
 
 SITES = load_sites()
 NAMES = sorted(SITES)
 EAST_KZ = {"matritca.kz", "caravan.kz", "kt.kz", "ustinka.kz", "time.kz"}
-REGIONS = {"national", "ВКО", "Абайская область", "Павлодарская область", "Костанайская область",
-           "Мангистауская область"}
+REGIONS = {"national", *regions()}
+#: No Russian-language outlet of Ulytau region was found: a Kazakh-language light entry stands in.
+KAZAKH_ONLY = {"saryarqa"}
 
 
 def test_at_least_15_sites_with_east_kazakhstan_table():
@@ -34,8 +37,12 @@ def test_entry_is_well_formed(name):
     assert re.fullmatch(r"[a-z][a-z0-9_]*", site.name), "spider name must be identifier-like"
     assert site.base_url.startswith("https://") and site.domain in site.base_url
     assert site.region in REGIONS
-    assert set(site.languages) <= {"ru", "kk"} and "ru" in site.languages
-    assert site.article_pattern and site.article_re is not None
+    assert set(site.languages) <= {"ru", "kk"} and ("ru" in site.languages or name in KAZAKH_ONLY)
+    assert site.kind in ("full", "light")
+    if site.kind == "full":
+        assert site.article_pattern and site.article_re is not None
+    else:  # domain, a feed or the front page, region: the generic discovery and extraction do the rest
+        assert not site.selectors and not site.remove
     assert site.discovery.methods, "a site needs at least one discovery method"
     for path in site.discovery.feeds + site.discovery.sitemaps + site.discovery.listings:
         assert path.startswith("/")
@@ -126,6 +133,11 @@ def _ctype(server, path):
     return server.lookup(path)[1]["Content-Type"]
 
 
+def _charset(server, path) -> str:
+    ctype = _ctype(server, path)
+    return ctype.split("charset=", 1)[1] if "charset=" in ctype else "utf-8"
+
+
 def test_relative_dates_have_no_absolute_date_anywhere(served):
     site, manifest, server = served
     for art in manifest["articles"]:
@@ -134,7 +146,7 @@ def test_relative_dates_have_no_absolute_date_anywhere(served):
             assert art["published_at"]["relative"] in page
             assert "published_time" not in page and "datePublished" not in page
             for feed in manifest["feeds"]:
-                feed_xml = get(server, feed).decode()
+                feed_xml = get(server, feed).decode(_charset(server, feed))
                 item = feed_xml.split(art["url"])
                 if len(item) > 1:
                     assert "<pubDate>" not in item[1].split("</item>")[0]
@@ -171,8 +183,8 @@ def test_selectors_find_the_manifest_values(served):
         s = site.selectors
         if "title" in s:
             assert _selected(site, sel, "title") == [art["title"]]
-        if "body" in s:
-            assert "\n\n".join(_selected(site, sel, "body")) == art["body"], art["path"]
+        if "body" in s:  # without a raw shortcode the theme leaks (otyrar.kz), as the extractor drops it
+            assert _without_shortcodes("\n\n".join(_selected(site, sel, "body"))) == art["body"], art["path"]
         if "lead" in s:
             assert _selected(site, sel, "lead") == [art["lead"]]
         if "author" in s:
@@ -190,9 +202,10 @@ def test_selectors_find_the_manifest_values(served):
                 assert _texts(shown) == [art["published_at"]["relative"]]
 
 
-@pytest.mark.parametrize("name", [name for name in NAMES if not SITES[name].selectors])
+@pytest.mark.parametrize("name", ["caravan"])
 def test_sites_without_selectors_carry_json_ld(name):
-    """caravan.kz has no known selectors: the generic extractor must find everything in JSON-LD/OpenGraph."""
+    """caravan.kz has no known selectors: the generic extractor must find everything in JSON-LD/OpenGraph.
+    (The regional outlets without selectors carry no JSON-LD: the generic extractor reads their markup.)"""
     manifest, server = load_manifest(name), MirrorServer(MIRRORS_DIR / name)
     for art in manifest["articles"]:
         sel = Selector(_decode(server, art))
@@ -214,6 +227,10 @@ def test_manifest_keys_are_complete():
 
 # -- the corpus as a whole ---------------------------------------------------------------------------------
 
+#: Regional outlets whose stored pages show no tags: their mirrors carry none.
+UNTAGGED = {"semey", "diapazon", "ognialatau", "azh", "ekaraganda", "saryarqa", "vecher", "kokshetoday", "panorama",
+            "uralskweek"}
+
 def all_articles():
     return [(name, a) for name in NAMES for a in load_manifest(name)["articles"]]
 
@@ -225,11 +242,18 @@ def test_corpus_requirements():
     for name, a in arts:
         by_site.setdefault(name, []).append(a)
     for name, items in by_site.items():
-        assert any(a["tags"] for a in items), f"{name}: no tagged article"
+        if name in UNTAGGED:
+            assert not any(a["tags"] for a in items), f"{name}: tags the facts do not show"
+        else:
+            assert any(a["tags"] for a in items), f"{name}: no tagged article"
         assert any(a["credited_source"] for a in items), f"{name}: no re-published article"
         assert len(items) >= 3
     relative = {name for name, a in arts if isinstance(a["published_at"], dict)}
-    assert len(relative) >= len(by_site) - 2  # nur and 365info carry machine-readable dates only
+    # nur and 365info carry machine-readable dates only; most regional outlets' date formats are unknown
+    assert len(relative) >= 14
+    assert "ekaraganda" in relative  # "Вчера, 2026 12:10", seen on tv.ekaraganda.kz
+    undated = {name for name, a in arts if a["published_at"] is None}
+    assert undated == {"semey"}  # no publication date on its pages, only today's date at the top
     pension = [a for _, a in arts if any(" ".join(t.casefold().split()) == "пенсия 2026" for t in a["tags"])]
     assert len(pension) >= 5
     assert len({t for a in pension for t in a["tags"] if "2026" in t and "ен" in t.casefold()}) >= 3  # spellings

@@ -15,7 +15,8 @@ from newsarchive.cli import cli, db_option, open_archive, pairs
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @db_option
 def sites(fmt, db_path):
-    """List the site entries: name, domain, region, discovery and health."""
+    """List the site entries: name, domain, kind (full, or light: a domain, a feed or front page
+    and a region, read by the generic discovery and extraction), region, discovery and health."""
     from newsarchive.ops.sites_report import sites as site_rows
 
     rows = site_rows(db_path if Path(db_path).exists() else None)
@@ -23,7 +24,8 @@ def sites(fmt, db_path):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['name']:<12} {row['domain']:<18} {row['region']:<24} {row['discovery']:<22} {row['health']}")
+        click.echo(f"{row['name']:<12} {row['domain']:<18} {row['kind']:<5} {row['region']:<24} {row['discovery']:<22} "
+                   f"{row['health']}")
 
 
 
@@ -99,6 +101,11 @@ def check_live(sites, base_urls):
             click.echo(f"  article {report.article}")
         for key, matched in report.selectors.items():
             click.echo(f"    selector {key}: {'matches' if matched else 'NO MATCH'}")
+        if report.article and (report.light or not report.selectors):
+            found = report.extracted
+            click.echo(f"    generic title: {found.get('title') or 'NOT FOUND'}")
+            click.echo(f"    generic text: {found.get('body', 0)} characters")
+            click.echo(f"    generic date: {found.get('published') or 'NOT FOUND'}")
         failed += not report.ok
     sys.exit(1 if failed else 0)
 

@@ -7,10 +7,11 @@ itself (JSON-LD, microdata, <meta>), then what the generic content model finds i
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from urllib.parse import urljoin
 
+from newsarchive.clock import LOCAL
 from newsarchive.defaults import MAX_TAG_CHARS, MIN_BODY_CHARS
 from newsarchive.model import EXTRACTED_FIELDS, Article
 
@@ -88,25 +89,24 @@ def _choose_title(tree, candidates: list[str]) -> str | None:
     return None
 
 
-def _date_texts(tree, published_selector: str | None) -> list[str]:
-    """Visible date strings: the site's selector, <time>, elements whose class says date."""
-    texts = [el.get("datetime") or el.get("content") or _text(el) for el in _select(tree, published_selector)]
-    for el in tree.iter("time"):
-        texts.append(el.get("datetime") or _text(el))
+def _date_texts(tree) -> list[tuple[str, object]]:
+    """Visible date strings with their elements: <time>, elements whose class says date, then
+    short texts anywhere that look like a date, in page order."""
+    texts = [(el.get("datetime") or _text(el), el) for el in tree.iter("time")]
     for el in tree.xpath("//body//*[@class or @id]"):
         if el.tag in ("script", "style", "html", "body"):
             continue
         if _names_match(_DATE_CLASS, el.get("class"), el.get("id")):
             text = _text(el)
             if 6 <= len(text) <= 80:
-                texts.append(text)
+                texts.append((text, el))
         if len(texts) > 40:
             break
     # Datelines: short texts anywhere that look like a date, in page order.
     for el in tree.iter("span", "div", "p", "small", "td", "li", "em", "b", "strong", "font", "i"):
         text = (el.text or "").strip()
         if 6 <= len(text) <= 60 and _LOOKS_LIKE_DATE.search(text):
-            texts.append(text)
+            texts.append((text, el))
             if len(texts) > 60:
                 break
     return texts
@@ -117,6 +117,71 @@ def _pick_date(candidates, fetched_at):
         value = parse_date(text, fetched_at)
         if value is not None:
             return value
+    return None
+
+
+_CLOCK_TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d])")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_RELATIVE_DAY = re.compile(r"^\W*(?:сегодня|вчера|позавчера|бүгін|кеше|today|yesterday)\W*(?:в\s*)?\d", re.I)
+
+
+def _reads_like_a_calendar(text: str) -> bool:
+    """A date as a page's current-date header writes it: a day without a time of day ("Пятница,
+    13 Марта 2026", "Сегодня 12 июля 2025 года, суббота", "Четверг, 10 октября"), or a clock
+    without a year ("Атырау, 10 апреля 17:36"). Not "Сегодня, 14:20": that is a story's time."""
+    if not _CLOCK_TIME.search(text):
+        return True
+    return not _YEAR.search(text) and not _RELATIVE_DAY.match(text)
+
+
+def _on_fetch_day(value: datetime, fetched_at: datetime | None) -> bool:
+    fetched = fetched_at or datetime.now(LOCAL)
+    if fetched.tzinfo is None:
+        fetched = fetched.replace(tzinfo=LOCAL)
+    days = {fetched.astimezone(LOCAL).date(), fetched.astimezone(timezone.utc).date()}
+    return value.astimezone(LOCAL).date() in days or value.date() in days
+
+
+class _PagePlace:
+    """Where an element stands: before the story's headline, or in the page's header or menu."""
+
+    def __init__(self, tree, title: str | None):
+        self.tree = tree
+        h1s = list(tree.iter("h1"))
+        self.heading = next((h for h in h1s if title and _text(h) == title), h1s[0] if h1s else None)
+        self._order: dict | None = None
+
+    def in_chrome(self, el) -> bool:
+        if any(a.tag in ("header", "nav") and (self.heading is None or self.heading not in a.iter())
+               for a in el.iterancestors()):
+            return True
+        if self.heading is None or self.heading in el.iter():
+            return False
+        if self._order is None:
+            self._order = {node: i for i, node in enumerate(self.tree.iter())}
+        return self._order.get(el, 0) < self._order.get(self.heading, 0)
+
+
+def _visible_date(tree, title: str | None, fetched_at: datetime | None):
+    """The publication time among the page's visible dates, in page order, passing over a
+    current-date header: many sites print today's date (or a clock) at the top of every page,
+    before the story. A date is taken for one when it falls on the day the page was fetched, reads
+    like a calendar (no time of day, or a time but no year) and stands before the story's headline
+    or in a <header> or <nav> that does not hold it. When every date is such a header, the page
+    states no publication time."""
+    place = None
+    for text, el in _date_texts(tree):
+        value = parse_date(text, fetched_at)
+        if value is None and len(el):  # a date written in several elements: <span>Июн</span><span>29</span>…
+            spaced = " ".join(t.strip() for t in el.itertext() if t.strip())
+            value = parse_date(spaced, fetched_at) if spaced != text else None
+        if value is None:
+            continue
+        if _on_fetch_day(value, fetched_at) and _reads_like_a_calendar(text):
+            place = place or _PagePlace(tree, title)
+            if place.in_chrome(el):
+                continue
+        return value
     return None
 
 
@@ -239,7 +304,7 @@ def extract(
         fetched_at,
     )
     if published is None:
-        published = _pick_date(_date_texts(tree, None), fetched_at) or date_from_url(url, fetched_at)
+        published = _visible_date(tree, title, fetched_at) or date_from_url(url, fetched_at)
 
     author = _author(tree, selectors.get("author"), stated["author"])
     section = _first(_text(el) for el in _select(tree, selectors.get("section"))) or _first(stated["section"])
@@ -261,6 +326,7 @@ def extract(
         body = ld_body.strip()
     if len(body) < MIN_BODY_CHARS:
         body = _fallback_body(text) or body
+    body = _without_shortcodes(body)
 
     images = [
         img for img in _images(tree, base, stated["images"], blocks, [*site_images, *matched])
@@ -285,6 +351,19 @@ def extract(
     }
     assert tuple(result) == EXTRACTED_FIELDS
     return result
+
+
+# A paragraph that is nothing but a WordPress shortcode the theme did not expand:
+# "[youtube]https://…[/youtube]", "[divider]", "[gallery ids="1,2"]".
+_SHORTCODE_PARAGRAPH = re.compile(r"^\[([a-z][\w-]*)(?:\s[^\]]*)?\](?:[^\[\]]*\[/\1\])?$", re.I)
+
+
+def _without_shortcodes(body: str | None) -> str | None:
+    """The body without paragraphs that are only a raw shortcode (otyrar.kz, avestnik.kz leak them)."""
+    if not body or "[" not in body:
+        return body
+    kept = [p for p in body.split("\n\n") if not _SHORTCODE_PARAGRAPH.match(p.strip())]
+    return "\n\n".join(kept) if kept else body
 
 
 def _fallback_body(text: str) -> str | None:

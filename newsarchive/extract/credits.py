@@ -8,7 +8,9 @@ import re
 # ("Matritca.kz", "Kazakhstan Today", "МИА «Казинформ»", "Устинка LIVE").
 _WORD = r"(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9][\w\-]*(?:\.[\w\-]+)*)"
 _QUOTED = r"(?:[«\"“„][^»\"”“\n]{1,60}[»\"”“])"
-_NAME = rf"(?:{_QUOTED}|{_WORD}(?:[ \t]+(?:{_WORD}|{_QUOTED})){{0,3}})"
+# A site named by its domain, as some credit lines write it in lower case ("передает tengrinews.kz").
+_DOMAIN = r"(?:[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:kz|ru|com|info|news|org|net|asia|city|tv)(?!\w|\.\w))"
+_NAME = rf"(?:{_QUOTED}|{_DOMAIN}|{_WORD}(?:[ \t]+(?:{_WORD}|{_QUOTED})){{0,3}})"
 _VERB = r"(?:переда[её]т|передают|сообща[ею]т|сообщают|информиру[ею]т|пишет|пишут|хабарлайды)"
 _WHO = (
     r"(?:(?:собственн\w+\s+)?(?:корреспондент\w*|корр\.|собкор\w*)\s+)?"

@@ -15,12 +15,20 @@ percent-decoded (UTF-8) before lookup. A mirror may carry ``_headers.json``,
 ``{"/path?query": {"Header": "value"}}``, whose headers replace the defaults (``null`` removes
 one): how a page is served as windows-1251 without a charset. Files whose name starts with ``_``
 and ``manifest.json`` are never served.
+
+Many sites print today's date, or a clock, at the top of every page. A mirror reproduces that with
+``{{today:ENCODING:FORMAT}}`` in a file: it is served as the moment of the request in Kazakhstan
+time, written by FORMAT (``{d}`` 05, ``{day}`` 5, ``{m}`` 12, ``{y}`` 2026, ``{H}`` ``{M}``, ``{mon}``
+декабря, ``{Mon}`` Декабря, ``{nom}`` Декабрь, ``{wd}`` суббота, ``{Wd}`` Суббота, ``{kk}`` желтоқсан)
+and encoded as ENCODING (the page's: utf-8, windows-1251).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -46,6 +54,37 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8",
 }
+
+
+_TODAY = re.compile(rb"\{\{today:([\w-]+):((?:[\x20-\x7a|~]|\{\w+\})*)\}\}")
+_MONTHS_GEN = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+               "ноября", "декабря")
+_MONTHS_NOM = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+               "Ноябрь", "Декабрь")
+_MONTHS_KK = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
+              "қараша", "желтоқсан")
+_WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+
+
+def render_today(body: bytes, now: datetime | None = None) -> bytes:
+    """`body` with each ``{{today:ENCODING:FORMAT}}`` replaced by `now` (default: the present,
+    Kazakhstan time) as FORMAT writes it."""
+    if b"{{today:" not in body:
+        return body
+    from newsarchive.clock import LOCAL
+
+    when = (now or datetime.now(LOCAL)).astimezone(LOCAL)
+    mon = _MONTHS_GEN[when.month - 1]
+    wd = _WEEKDAYS[when.weekday()]
+    values = {"d": f"{when.day:02d}", "day": str(when.day), "m": f"{when.month:02d}", "y": str(when.year),
+              "H": f"{when.hour:02d}", "M": f"{when.minute:02d}", "mon": mon, "Mon": mon.capitalize(),
+              "nom": _MONTHS_NOM[when.month - 1], "wd": wd, "Wd": wd.capitalize(), "kk": _MONTHS_KK[when.month - 1]}
+
+    def one(match: re.Match) -> bytes:
+        encoding, fmt = match.group(1).decode(), match.group(2).decode()
+        return fmt.format(**values).encode(encoding)
+
+    return _TODAY.sub(one, body)
 
 
 def normalise_query(query: str) -> str:
@@ -160,7 +199,7 @@ class MirrorServer:
             return None
         headers = {"Content-Type": _content_type(path)}
         headers.update(self._headers.get(request_key(target), {}))
-        return 200, headers, path.read_bytes()
+        return 200, headers, render_today(path.read_bytes())
 
     def respond(self, handler: BaseHTTPRequestHandler, head: bool) -> None:
         found = self.lookup(handler.path.split("#", 1)[0])

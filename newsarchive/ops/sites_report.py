@@ -8,7 +8,8 @@ from newsarchive.store.schema import open_db
 
 
 def sites(db_path: str | None = None) -> list[dict]:
-    """One row per site entry; health comes from the archive at `db_path` when given."""
+    """One row per site entry (kind: "full" or "light", see newsarchive.sites.KINDS); health comes
+    from the archive at `db_path` when given."""
     db = open_db(db_path) if db_path else None
     rows = []
     for site in load_sites().values():
@@ -20,6 +21,7 @@ def sites(db_path: str | None = None) -> list[dict]:
         rows.append({
             "name": site.name,
             "domain": site.domain,
+            "kind": site.kind,
             "region": site.region,
             "languages": list(site.languages),
             "discovery": ", ".join(site.discovery.methods) or "none",

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsarchive.urls import looks_like_article
+
 SITES_DIR = Path(__file__).parent
 
 #: Selector keys a site entry may set (CSS selectors, tried before the generic extractor).
@@ -28,6 +30,12 @@ SELECTOR_KEYS = (
     "section",
     "images",
 )
+
+#: Kinds of entry. A full entry says how the site's articles are found and what their URLs look
+#: like (from what was seen of the site); a light entry gives only the domain, a feed the site
+#: advertises or its front page, and the region, and leans on the generic discovery (feed items
+#: and links that look like articles) and the generic extractor: it carries no selectors.
+KINDS = ("full", "light")
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Site:
     title: str = ""
     region: str = "national"
     languages: tuple[str, ...] = ("ru",)
+    kind: str = "full"
     platform: str | None = None
     discovery: Discovery = field(default_factory=Discovery)
     #: Regular expression matched against an article URL's path (and query).
@@ -72,12 +81,25 @@ class Site:
     def article_re(self) -> re.Pattern[str] | None:
         return _compile(self.article_pattern) if self.article_pattern else None
 
-    def is_article_url(self, url: str) -> bool:
-        """True when `url`'s path (and query) matches the article pattern; the host is not checked
-        (mirrors serve the same paths elsewhere)."""
+    @property
+    def light(self) -> bool:
+        return self.kind == "light"
+
+    def is_article_url(self, url: str, source: str = "listing") -> bool:
+        """Does `url`, found in a feed, sitemap or listing (`source`), lead to an article?
+
+        With an article pattern: its path (and query) matches it; the host is not checked (mirrors
+        serve the same paths elsewhere). Without one (a light entry), the generic guess on the
+        site's real URLs: a feed's or sitemap's item on the site's domain, a listing's link that
+        looks like an article (newsarchive.urls.looks_like_article)."""
         parts = urlsplit(url)
         if not self.article_re:
-            return False
+            host = (parts.hostname or "").lower().removeprefix("www.")
+            if not (host == self.domain or host.endswith("." + self.domain)):
+                return False
+            if source in ("feed", "sitemap"):
+                return parts.path not in ("", "/") or bool(parts.query)
+            return looks_like_article(url, host)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         return bool(self.article_re.search(path))
 
@@ -106,7 +128,14 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
     unknown_selectors = set(data.get("selectors", {})) - set(SELECTOR_KEYS)
     if unknown_selectors:
         raise SiteError(f"{source}: unknown selector keys {sorted(unknown_selectors)}")
+    kind = data.get("kind", "full")
+    if kind not in KINDS:
+        raise SiteError(f"{source}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
     pattern = data.get("article_pattern", "")
+    if kind == "full" and not pattern:
+        raise SiteError(f"{source}: a full entry needs an article_pattern (or kind = \"light\")")
+    if kind == "light" and data.get("selectors"):
+        raise SiteError(f"{source}: a light entry carries no selectors (make it kind = \"full\")")
     try:
         re.compile(pattern)
     except re.error as exc:
@@ -119,6 +148,7 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
         title=data.get("title", ""),
         region=data.get("region", "national"),
         languages=tuple(data.get("languages", ["ru"])),
+        kind=kind,
         platform=data.get("platform"),
         discovery=Discovery(
             feeds=tuple(disc.get("feeds", ())),

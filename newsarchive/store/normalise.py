@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from newsarchive.extract.credits import find_credit
 from newsarchive.model import Article
-from newsarchive.regions import story_region
+from newsarchive.regions import canonical_region, story_region
 from newsarchive.sites import Site
 from newsarchive.textnorm import fold_tag, words
 from newsarchive.urls import canonicalize_url, looks_like_article
@@ -77,7 +77,10 @@ def normalise_article(article: Article, site: Site | None = None) -> Article:
     article.site = article.site or (urlsplit(article.url).hostname or "").removeprefix("www.")
     if article.credited_source is None and article.credited_via is None:  # an import gives the text alone
         article.credited_source, article.credited_via = find_credit(article.body)
+    article.region = canonical_region(article.region)  # one spelling per region: "Восточно-Казахстанская область" is "ВКО"
     if article.story_region is None:
         article.story_region = story_region(article.title, article.body, article.region, lead=article.lead)
+    else:
+        article.story_region = canonical_region(article.story_region)
     article.content_hash = content_hash(article.body or "")
     return article

@@ -4,8 +4,9 @@
     python tests/mirrors/build.py matritca   # rewrite one
 
 Every page here is written for this project (no real page is copied): per-site templates in
-`templates.py` follow what ../shared/SITES.md says of each site's markup, and the stories in
-`stories.py` are invented regional news. The generated files are committed; tests read them, and
+`templates.py` follow what ../shared/SITES.md says of each site's markup (`templates_regions.py`:
+../shared/SITES-regions.md, one outlet per region), and the stories in `stories.py` and
+`stories_regions.py` are invented regional news. The generated files are committed; tests read them, and
 read manifest.json as the ground truth (format documented in tests/mirrors/README.md).
 """
 
@@ -21,7 +22,11 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 
 import stories  # noqa: E402
+import stories_regions  # noqa: E402,F401  (adds the regional outlets' stories to stories.ARTICLES)
 import templates  # noqa: E402
+import templates_regions  # noqa: E402
+
+templates.SPECS.update(templates_regions.SPECS)
 
 from newsarchive.ops.mirror import MIRRORS_DIR, query_file  # noqa: E402
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -166,7 +167,7 @@ def robots(site: Site, sitemaps: list[str] = (), disallow: list[str] = ("/admin/
 def newest_first(arts: list[dict]) -> list[dict]:
     """Relative dates ("Вчера") count as the day before the build anchor (2026-11-26)."""
     def key(a):
-        return pub(a) or dt("2026-11-25T" + a["published"].split(", ")[-1])
+        return pub(a) or dt("2026-11-25T" + re.findall(r"\d{1,2}:\d{2}", a["published"])[-1].zfill(5))
     return sorted(arts, key=key, reverse=True)
 
 
