@@ -21,7 +21,7 @@ from newsarchive.store import stemindex
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 -- Small columns first, the text last: a row longer than a page continues in overflow pages, and
 -- SQLite reads a column by walking the record up to it, so filters, sorts and index builds on
@@ -195,6 +195,65 @@ CREATE TABLE IF NOT EXISTS story_bands (
 ) WITHOUT ROWID;
 """
 
+#: Watches (newsarchive.watch): saved searches whose new matches are delivered after every crawl.
+#: Part of SCHEMA; added to older archives by the step from version 4.
+WATCH_SCHEMA = """
+-- A saved search. It sees only articles with an id above after_article_id (the largest id when
+-- it was created: articles are never deleted, and rowids only grow while none is).
+CREATE TABLE IF NOT EXISTS watches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT,
+    filters TEXT NOT NULL DEFAULT '{}',  -- JSON {"tags": [...], "sites": [...], "regions": [...], "languages": [...]}
+    uuid TEXT NOT NULL,                  -- its Atom feed's id (urn:uuid:...)
+    created_at TEXT NOT NULL,
+    after_article_id INTEGER NOT NULL
+);
+-- Where a watch delivers: kind = feed (target: a file), email (addresses), webhook (a URL);
+-- settings: JSON (SMTP host, port, user, sender, security, the hour of the daily mail), never a
+-- password. sent_through: the watch_hits id up to which this channel has delivered.
+CREATE TABLE IF NOT EXISTS watch_channels (
+    id INTEGER PRIMARY KEY,
+    watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    sent_through INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (watch_id, kind, target)
+);
+-- What a watch found: each article once per watch, recorded before it is shown or sent.
+-- lead_article_id: the first article of its story this watch found (the article itself when
+-- the story was new to the watch); later copies of a story are grouped under it.
+CREATE TABLE IF NOT EXISTS watch_hits (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    lead_article_id INTEGER NOT NULL,
+    story_id INTEGER,
+    found_at TEXT NOT NULL,
+    UNIQUE (watch_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS watch_hits_found ON watch_hits(found_at);
+CREATE INDEX IF NOT EXISTS watch_hits_lead ON watch_hits(watch_id, lead_article_id);
+-- A channel's delivery: hits after_hit < id <= last_hit of its watch, recorded with its key
+-- before it is sent, marked sent_at after. An unsent one is sent again, the same hits under the
+-- same key (a webhook's Idempotency-Key, an e-mail's Message-ID), before anything newer.
+CREATE TABLE IF NOT EXISTS watch_sends (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id INTEGER NOT NULL REFERENCES watch_channels(id) ON DELETE CASCADE,
+    after_hit INTEGER NOT NULL,
+    last_hit INTEGER NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at TEXT
+);
+CREATE INDEX IF NOT EXISTS watch_sends_channel ON watch_sends(channel_id, sent_at);
+"""
+SCHEMA += WATCH_SCHEMA
+
 #: The raw FTS index over articles (datasette's search), kept in step by triggers.
 RAW_FTS_COLUMNS = ("title", "lead", "body")
 RAW_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -337,10 +396,17 @@ def _v3_to_v4(db: sqlite_utils.Database) -> None:
     stemindex.rebuild(db.conn)
 
 
+def _v4_to_v5(db: sqlite_utils.Database) -> None:
+    """Watches: watches, watch_channels, watch_hits, watch_sends (newsarchive.watch)."""
+    for statement in _statements(WATCH_SCHEMA):
+        db.execute(statement)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_version: step to from_version + 1}
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 
