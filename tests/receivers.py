@@ -83,7 +83,7 @@ class Mail:
     message: EmailMessage = field(repr=False)
 
     def part(self, subtype: str) -> str:
-        return self.message.get_body(preferencelist=(subtype,)).get_content()
+        return self.message.get_body(preferencelist=(subtype,)).get_content().replace("\r\n", "\n")
 
 
 class SmtpReceiver:
