@@ -166,6 +166,30 @@ def test_each_article_once_and_a_changed_article_is_not_new_again(db_path):
     assert db.execute("SELECT count(*), count(DISTINCT article_id) FROM watch_hits").fetchone() == (2, 2)
 
 
+def test_an_article_that_comes_to_match_when_it_changes_is_found_then(db_path):
+    db = open_db(db_path)
+    add_watch(db, "pension", "пенсия")
+    store(db, "one", "Тарифы на воду", "Тарифы на воду пересмотрят.")
+    assert run_watches(db)[0].items == []
+    store(db, "one", "Тарифы на воду и пенсии", "Тарифы на воду пересмотрят, пенсии тоже.")  # a new version
+    assert urls(run_watches(db)[0]) == ["https://kt.kz/news/one.html"]
+    store(db, "one", "Тарифы на воду и пенсии", "Тарифы на воду пересмотрят, пенсии тоже. Дополнено.")
+    assert run_watches(db)[0].items == []
+
+
+def test_articles_of_any_date_are_checked_old_new_and_undated(db_path):
+    """A run searches within the publication dates of what was archived since the last one (the
+    stemmed index is in date order): an old article backfilled, today's, and an undated one."""
+    db = open_db(db_path)
+    add_watch(db, "pension", "пенсия")
+    store(db, "old", "Пенсии в 2019", "Пенсии в 2019 году.", published="2019-03-01T09:00:00+05:00")
+    store(db, "new", "Пенсии сегодня", "Пенсии сегодня выплатят.")
+    store(db, "undated", "Пенсии без даты", "Пенсии без даты публикации.", published=None)
+    store(db, "between", "Тарифы", "Тарифы на воду пересмотрят.", published="2023-06-01T09:00:00+05:00")
+    assert sorted(urls(run_watches(db)[0])) == ["https://kt.kz/news/new.html", "https://kt.kz/news/old.html",
+                                                "https://kt.kz/news/undated.html"]
+
+
 def test_filters_and_query_language_are_search_s(db_path):
     db = open_db(db_path)
     add_watch(db, "kt-pension", "пенсия -штраф", sites=["kt.kz"])

@@ -199,7 +199,9 @@ CREATE TABLE IF NOT EXISTS story_bands (
 #: Part of SCHEMA; added to older archives by the step from version 4.
 WATCH_SCHEMA = """
 -- A saved search. It sees only articles with an id above after_article_id (the largest id when
--- it was created: articles are never deleted, and rowids only grow while none is).
+-- it was created: articles are never deleted, and rowids only grow while none is). Each run
+-- checks the articles archived (id above checked_article_id) and changed (a versions row above
+-- checked_version_id) since the last, and moves both marks.
 CREATE TABLE IF NOT EXISTS watches (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -207,7 +209,9 @@ CREATE TABLE IF NOT EXISTS watches (
     filters TEXT NOT NULL DEFAULT '{}',  -- JSON {"tags": [...], "sites": [...], "regions": [...], "languages": [...]}
     uuid TEXT NOT NULL,                  -- its Atom feed's id (urn:uuid:...)
     created_at TEXT NOT NULL,
-    after_article_id INTEGER NOT NULL
+    after_article_id INTEGER NOT NULL,
+    checked_article_id INTEGER NOT NULL,
+    checked_version_id INTEGER NOT NULL
 );
 -- Where a watch delivers: kind = feed (target: a file), email (addresses), webhook (a URL);
 -- settings: JSON (SMTP host, port, user, sender, security, the hour of the daily mail), never a

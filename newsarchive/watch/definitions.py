@@ -199,9 +199,11 @@ def add_watch(db, name: str, query: str | None = None, *, tags=(), sites=(), reg
                 if other:
                     raise WatchError(f"--feed {target}: watch {other[0]!r} writes its feed there already")
         (after,) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+        (versions,) = db.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()
         watch_id = db.execute(
-            "INSERT INTO watches (name, query, filters, uuid, created_at, after_article_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [name, query, json.dumps(filters, ensure_ascii=False), str(uuid.uuid4()), now, after],
+            """INSERT INTO watches (name, query, filters, uuid, created_at, after_article_id, checked_article_id,
+                                    checked_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [name, query, json.dumps(filters, ensure_ascii=False), str(uuid.uuid4()), now, after, after, versions],
         ).lastrowid
         for kind, target, settings in channels:
             db.execute("INSERT INTO watch_channels (watch_id, kind, target, settings, created_at) VALUES (?, ?, ?, ?, ?)",

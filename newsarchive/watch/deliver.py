@@ -3,11 +3,14 @@
 
 A run does, for each watch in turn:
 
-1. **Record** (one transaction): the articles archived after the watch was created that match its
-   query now and that it never found before go into `watch_hits`, each once per watch. An article
-   that changes later keeps its row, so it is never new again; an article of a story the watch
-   already found is recorded under that story's first article (`lead_article_id`), not as a story
-   of its own.
+1. **Record** (one transaction): of the articles archived or changed since the watch's last run
+   (and archived after the watch was created), those that match its query now and that it never
+   found go into `watch_hits`, each once per watch, and the watch's marks move on. An article
+   that changes later keeps its row, so it is never new again (one that comes to match only
+   when it changes is found then); an article of a story the watch already found is recorded
+   under that story's first article (`lead_article_id`), not as a story of its own. The query
+   runs as `newsarchive search` runs it, within the publication dates of those articles, so a
+   run costs what the new articles cost, not what the archive holds.
 2. **Show**: the caller's `on_found` gets what was recorded (`watch run` prints it). Recording
    first means a run killed between the two shows those articles never, rather than twice; they
    are in the archive (`watch show`, `digest`, the feed).
@@ -136,22 +139,82 @@ def watch_lock(db_path: str | None, wait: float = 0) -> Iterator[None]:
 # --- 1. record ---------------------------------------------------------------------------------
 
 
-def new_matches(db, watch: Watch) -> list[tuple[int, int | None]]:
-    """(article id, story id) of the articles the watch sees (archived after it was created) that
-    match its query and that it has not found before, oldest archived first."""
-    sql, params = search_sql(watch.parsed(), conn=getattr(db, "conn", db), sort="oldest",
-                             columns="a.id AS id, a.story_id AS story_id")
-    params.update(watch_mark=watch.after_article_id, watch_id=watch.id)
-    wrapped = (f"SELECT m.id, m.story_id FROM (\n{sql}\n) AS m\nWHERE m.id > :watch_mark AND NOT EXISTS "
-               "(SELECT 1 FROM watch_hits h WHERE h.watch_id = :watch_id AND h.article_id = m.id)\nORDER BY m.id")
-    return [(row[0], row[1]) for row in db.execute(wrapped, params).fetchall()]
+#: Candidates published within this of each other are searched within one date range.
+CLUSTER_GAP = timedelta(days=2)
+
+
+def candidates(db, watch: Watch) -> tuple[dict[int, str | None], int, int]:
+    """The articles a run checks for the watch: archived since its last run (id above
+    checked_article_id) or changed since (a versions row above checked_version_id), archived after
+    the watch was created and not yet found by it: {id: published_utc}, with the marks to move to."""
+    (top_article,) = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+    (top_version,) = db.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()
+    checked_article, checked_version = db.execute(
+        "SELECT checked_article_id, checked_version_id FROM watches WHERE id = ?", [watch.id]).fetchone()
+    rows = db.execute(
+        """SELECT a.id, a.published_utc FROM articles a
+           WHERE a.id > max(:after, :checked) AND a.id <= :top
+             AND NOT EXISTS (SELECT 1 FROM watch_hits h WHERE h.watch_id = :watch AND h.article_id = a.id)
+           UNION
+           SELECT a.id, a.published_utc FROM versions v JOIN articles a ON a.id = v.article_id
+           WHERE v.id > :versions AND v.id <= :top_version AND a.id > :after
+             AND NOT EXISTS (SELECT 1 FROM watch_hits h WHERE h.watch_id = :watch AND h.article_id = a.id)""",
+        {"after": watch.after_article_id, "checked": checked_article, "top": top_article, "watch": watch.id,
+         "versions": checked_version, "top_version": top_version}).fetchall()
+    return dict(rows), top_article, top_version
+
+
+def _ranges(published: dict[int, str | None]) -> list[tuple[str | None, str | None]]:
+    """Date ranges (since, until: UTC ISO, until exclusive) covering the dated candidates, one
+    per cluster of publication times; (None, None) once when some are undated."""
+    dated = sorted((clock.parse_iso(utc), utc) for utc in set(published.values()) if utc)
+    ranges, first, last = [], None, None
+    for moment, text in dated:
+        if first is not None and moment - last[0] > CLUSTER_GAP:
+            ranges.append((first[1], (last[0] + timedelta(seconds=1)).isoformat()))
+            first = None
+        if first is None:
+            first = (moment, text)
+        last = (moment, text)
+    if first is not None:
+        ranges.append((first[1], (last[0] + timedelta(seconds=1)).isoformat()))
+    if any(utc is None for utc in published.values()):
+        ranges.append((None, None))
+    return ranges
+
+
+def new_matches(db, watch: Watch, published: dict[int, str | None]) -> list[tuple[int, int | None]]:
+    """(article id, story id) of the candidates (newsarchive.watch.deliver.candidates) that match
+    the watch's query now, by id. The query is the search's own SQL, run within the candidates'
+    publication dates (the stemmed index is in publication order, so it reads only those parts
+    of each word's list): the watch and `newsarchive search` cannot disagree."""
+    if not published:
+        return []
+    parsed, conn, low = watch.parsed(), getattr(db, "conn", db), min(published)
+    matched: set[int] = set()
+    for since, until in _ranges(published):
+        sql, params = search_sql(parsed, conn=conn, since=since, until=until, sort="oldest", columns="a.id AS id")
+        params["watch_low"] = low
+        matched |= {row[0] for row in db.execute(f"SELECT m.id FROM (\n{sql}\n) AS m WHERE m.id >= :watch_low",
+                                                 params).fetchall() if row[0] in published}
+    if not matched:
+        return []
+    ids = sorted(matched)
+    stories = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        stories.update(db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                  chunk).fetchall())
+    return [(article_id, stories.get(article_id)) for article_id in ids]
 
 
 def record_hits(db, watch: Watch, now: str) -> list[int]:
-    """Record the watch's new matches (one transaction); their watch_hits ids, in order."""
+    """Check what was archived or changed since the watch's last run and record its new matches
+    (one transaction, with the watch's marks); their watch_hits ids, in order."""
     recorded = []
     with transaction(db):
-        for article_id, story_id in new_matches(db, watch):
+        published, top_article, top_version = candidates(db, watch)
+        for article_id, story_id in new_matches(db, watch, published):
             lead = None
             if story_id is not None:  # a story the watch already found: its first article leads
                 row = db.execute(
@@ -162,6 +225,8 @@ def record_hits(db, watch: Watch, now: str) -> list[int]:
             recorded.append(db.execute(
                 """INSERT INTO watch_hits (watch_id, article_id, lead_article_id, story_id, found_at)
                    VALUES (?, ?, ?, ?, ?)""", [watch.id, article_id, lead or article_id, story_id, now]).lastrowid)
+        db.execute("UPDATE watches SET checked_article_id = ?, checked_version_id = ? WHERE id = ?",
+                   [top_article, top_version, watch.id])
     return recorded
 
 
