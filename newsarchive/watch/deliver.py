@@ -46,7 +46,7 @@ from newsarchive.search.querylang import QueryError
 from newsarchive.search.snippets import snippet
 from newsarchive.search.sql import search_sql
 from newsarchive.store.schema import transaction
-from newsarchive.watch.definitions import Channel, Watch, WatchError, get_watch, list_watches
+from newsarchive.watch.definitions import Channel, Watch, get_watch, list_watches
 
 #: At most this many articles in one webhook POST; more go in the next ones.
 WEBHOOK_BATCH = 500
@@ -441,7 +441,7 @@ def run_after_crawl(db_path: str, *, wait: float = AFTER_CRAWL_WAIT_SECONDS) -> 
         return AfterCrawl(run_watches(db, wait=wait))
     except WatchLocked as error:
         return AfterCrawl(error=f"{error}; the watches run after the next crawl")
-    except (WatchError, Exception) as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - whatever it is, it is the watches', not the crawl's
         return AfterCrawl(error=f"{type(error).__name__}: {error}")
     finally:
         db.close()
