@@ -8,6 +8,7 @@ import ast
 import re
 import shlex
 
+import click
 import pytest
 from conftest import REPO
 
@@ -28,19 +29,31 @@ def shown_commands() -> list[list[str]]:
     return lines
 
 
+def resolve(args: list[str]):
+    """The command a README line runs, through groups (`watch add`), its name, and the words after it."""
+    command, name, rest = cli.commands.get(args[0]), args[0], args[1:]
+    while isinstance(command, click.Group) and rest and rest[0] in command.commands:
+        command, name, rest = command.commands[rest[0]], f"{name} {rest[0]}", rest[1:]
+    return command, name, rest
+
+
 @pytest.mark.parametrize("args", shown_commands(), ids=lambda args: " ".join(args)[:60])
 def test_readme_commands_and_options_exist(args):
-    command = cli.commands.get(args[0])
+    command, name, rest = resolve(args)
     assert command is not None, f"README shows `newsarchive {args[0]}`, which does not exist"
     known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
-    for word in args[1:]:
+    for word in rest:
         if word.startswith("--"):
-            assert word.split("=")[0] in known, f"`newsarchive {args[0]}` has no option {word}"
+            assert word.split("=")[0] in known, f"`newsarchive {name}` has no option {word}"
 
 
 def test_readme_names_every_command():
-    shown = {args[0] for args in shown_commands()} | set(re.findall(r"`newsarchive (\w[\w-]*)", README))
-    assert set(cli.commands) - shown == set()
+    shown = {resolve(args)[1] for args in shown_commands()}
+    shown |= set(re.findall(r"`newsarchive (\w[\w-]*(?: \w[\w-]*)?)", README))
+    shown |= {name.split(" ")[0] for name in shown}
+    commands = set(cli.commands) | {f"{name} {sub}" for name, group in cli.commands.items()
+                                    if isinstance(group, click.Group) for sub in group.commands}
+    assert commands - shown == set()
 
 
 def test_make_targets_named_in_readme_exist():

@@ -27,15 +27,19 @@ EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
               help="Live table per site (default: when stdout is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log (default: warnings and errors only).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable).")
+@click.option("--watches/--no-watches", default=True, show_default=True,
+              help="Run the watches when the crawl finishes (`newsarchive watch run`); their failures never "
+                   "change the exit code.")
 @db_option
-def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress, verbose, settings, db_path):
+def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress, verbose, settings, watches, db_path):
     """Crawl SITES (default: every site entry) into the archive.
 
     Fetches only what is new: archived articles are not downloaded again, feeds and sitemaps
     are asked with If-None-Match/If-Modified-Since, an article is fetched again only when its
     feed or sitemap date is later than what is stored (its old version is kept), and listing
     walks stop at the first page whose articles are all archived. One crawl at a time per
-    archive (lock file DB.lock). Made for cron: see `newsarchive schedule`.
+    archive (lock file DB.lock). Made for cron: see `newsarchive schedule`. When it finishes, the
+    watches deliver what is new (`newsarchive watch run`; --no-watches leaves them).
 
     \b
     Exit codes:
@@ -64,7 +68,7 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress,
     try:
         summary = runner.crawl(list(sites) or None, db_path=db_path, url=url, base_urls=mirrors,
                                  max_articles=max_articles, max_minutes=max_minutes, max_pages=max_pages,
-                                 progress=progress, settings=overrides)
+                                 progress=progress, settings=overrides, watches=watches)
     except Locked as error:
         click.echo(f"newsarchive crawl: {error}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -76,6 +80,10 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress,
     for site, warnings in sorted(summary.warnings.items()):
         for warning in warnings:
             click.echo(f"warning: {site}: {warning}", err=True)
+    if summary.watches is not None:
+        from newsarchive.cli.watch_commands import report_after_crawl
+
+        report_after_crawl(summary.watches)
     if summary.status in ("shutdown", "interrupted"):
         click.echo(f"newsarchive crawl: interrupted (run {summary.run_id})", err=True)
         sys.exit(EXIT_INTERRUPTED)

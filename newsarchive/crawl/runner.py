@@ -31,6 +31,8 @@ class CrawlSummary:
     status: str = "running"
     figures: dict[str, dict] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    #: What the watches delivered after the crawl (newsarchive.watch.deliver.AfterCrawl), or None.
+    watches: object | None = None
 
     @property
     def new(self) -> int:
@@ -58,6 +60,7 @@ def crawl(
     max_pages: int | None = None,
     progress: bool = False,
     settings: dict | None = None,
+    watches: bool = True,
 ) -> CrawlSummary:
     """Crawl the named sites (default: all), or one unknown site at `url`, into the archive.
 
@@ -69,6 +72,10 @@ def crawl(
     "closespider_itemcount", "shutdown"), and the next crawl walks listings in full instead of
     stopping at the first all-archived page. Holds the archive's crawl lock (raises
     newsarchive.store.lock.Locked when another crawl runs). Call once per process.
+
+    `watches`: when the crawl was not interrupted, run the archive's watches after it
+    (newsarchive.watch.deliver.run_after_crawl, in `summary.watches`); their failures never fail
+    or change the crawl, whose every transaction is committed before they start.
     """
     if url:
         names, spiders = ["auto"], [(AutoSpider, {"url": url})]
@@ -103,6 +110,10 @@ def crawl(
             summary = _summary(db, run_id, names)
             summary.status = status
             db.close()
+    if watches and status not in ("shutdown", "interrupted"):
+        from newsarchive.watch.deliver import run_after_crawl
+
+        summary.watches = run_after_crawl(db_path)
     return summary
 
 

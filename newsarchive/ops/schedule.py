@@ -86,6 +86,7 @@ def cron(s: Schedule = DEPLOY_DEFAULTS) -> str:
         f"# newsarchive: crawl every {s.every} minutes, each run at most {s.run_minutes} minutes.\n"
         f"# flock -n skips a run while the previous one is still going; the crawl also takes\n"
         f"# {s.db}.lock itself (exit 3 when held). Exit codes: newsarchive crawl --help.\n"
+        f"# When it finishes, the crawl runs the watches (newsarchive watch run): no other entry.\n"
         f"{cron_schedule(s)} " + (f"cd {shlex.quote(s.workdir)} && flock -n {lock} {s.command()} "
                                   f">> {shlex.quote(s.log)} 2>&1").replace("%", "\\%")  # % ends a cron command
         + "\n"
@@ -105,6 +106,9 @@ Type=oneshot
 User={s.user}
 WorkingDirectory={s.workdir}
 Environment="NEWSARCHIVE_DB={s.db}"
+# The watches' e-mail settings (NEWSARCHIVE_SMTP_HOST, _PASSWORD, …), when there are any;
+# the crawl runs the watches when it finishes.
+EnvironmentFile=-/etc/newsarchive/newsarchive.env
 ExecStart={s.command()}
 # 3: another crawl still holds the archive's lock; nothing was done, nothing is wrong.
 SuccessExitStatus=3
@@ -169,5 +173,5 @@ def with_options(**options) -> Schedule:
 
 
 if __name__ == "__main__":  # python -m newsarchive.ops.schedule: regenerate deploy/
-    for written in write_deploy(Path(__file__).resolve().parent.parent / "deploy"):
+    for written in write_deploy(Path(__file__).resolve().parents[2] / "deploy"):
         print(written)

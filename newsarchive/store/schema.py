@@ -235,6 +235,68 @@ CREATE TABLE IF NOT EXISTS story_df (
 );
 """
 
+#: Watches (newsarchive.watch): saved searches whose new matches are delivered after every crawl.
+#: Part of SCHEMA (an older archive gets them with the step from version 4, which runs SCHEMA).
+WATCH_SCHEMA = """
+-- A saved search. It sees only articles with an id above after_article_id (the largest id when
+-- it was created: articles are never deleted, and rowids only grow while none is). Each run
+-- checks the articles archived (id above checked_article_id) and changed (a versions row above
+-- checked_version_id) since the last, and moves both marks.
+CREATE TABLE IF NOT EXISTS watches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT,
+    filters TEXT NOT NULL DEFAULT '{}',  -- JSON {"tags": [...], "sites": [...], "regions": [...], "languages": [...]}
+    uuid TEXT NOT NULL,                  -- its Atom feed's id (urn:uuid:...)
+    created_at TEXT NOT NULL,
+    after_article_id INTEGER NOT NULL,
+    checked_article_id INTEGER NOT NULL,
+    checked_version_id INTEGER NOT NULL
+);
+-- Where a watch delivers: kind = feed (target: a file), email (addresses), webhook (a URL);
+-- settings: JSON (SMTP host, port, user, sender, security, the hour of the daily mail), never a
+-- password. sent_through: the watch_hits id up to which this channel has delivered.
+CREATE TABLE IF NOT EXISTS watch_channels (
+    id INTEGER PRIMARY KEY,
+    watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    sent_through INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (watch_id, kind, target)
+);
+-- What a watch found: each article once per watch, recorded before it is shown or sent.
+-- lead_article_id: the first article of its story this watch found (the article itself when
+-- the story was new to the watch); later copies of a story are grouped under it.
+CREATE TABLE IF NOT EXISTS watch_hits (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    lead_article_id INTEGER NOT NULL,
+    story_id INTEGER,
+    found_at TEXT NOT NULL,
+    UNIQUE (watch_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS watch_hits_found ON watch_hits(found_at);
+CREATE INDEX IF NOT EXISTS watch_hits_lead ON watch_hits(watch_id, lead_article_id);
+-- A channel's delivery: hits after_hit < id <= last_hit of its watch, recorded with its key
+-- before it is sent, marked sent_at after. An unsent one is sent again, the same hits under the
+-- same key (a webhook's Idempotency-Key, an e-mail's Message-ID), before anything newer.
+CREATE TABLE IF NOT EXISTS watch_sends (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id INTEGER NOT NULL REFERENCES watch_channels(id) ON DELETE CASCADE,
+    after_hit INTEGER NOT NULL,
+    last_hit INTEGER NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at TEXT
+);
+CREATE INDEX IF NOT EXISTS watch_sends_channel ON watch_sends(channel_id, sent_at);
+"""
+SCHEMA += WATCH_SCHEMA
 
 
 def connect(path: str | Path, *, wal: bool = True) -> sqlite3.Connection:
@@ -344,7 +406,8 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
     """Version 5: the word index (dictionary lemmas, newsarchive.store.wordindex) replaces the
     stemmed one; the raw FTS index goes (datasette's search box searches the word index through
     the plugin); articles get the reader's column order; tags one spelling per folded tag; stories
-    tell rewrites apart from other events (newsarchive.store.stories), all regrouped."""
+    tell rewrites apart from other events (newsarchive.store.stories), all regrouped; watches
+    (newsarchive.watch) get their tables (SCHEMA, run by _rebuild_articles)."""
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "articles_{suffix}"')
     db.execute("DROP TABLE IF EXISTS articles_fts")
@@ -363,6 +426,7 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
             db.execute("UPDATE articles SET tags = ? WHERE id = ?", [spelled, article_id])
     wordindex.rebuild(db.conn)
     stories.regroup(db)  # joins the migration's transaction
+
 
 def tag_spellings(db: sqlite_utils.Database, tags: list[str]) -> list[str]:
     """The archive's spelling of each tag, what `articles.tags` holds: of every spelling met of
