@@ -51,4 +51,9 @@ def pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 # Command modules register themselves on `cli` when imported.
-from newsarchive.cli import crawl_commands, ops_commands, search_commands, watch_commands  # noqa: E402,F401
+from newsarchive.cli import (  # noqa: E402,F401
+    crawl_commands,
+    ops_commands,
+    search_commands,
+    watch_commands,
+)

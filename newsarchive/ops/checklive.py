@@ -21,10 +21,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from newsarchive import clock
 from newsarchive.crawl import discovery
 from newsarchive.crawl.runner import crawl_settings
-from newsarchive.ops.health import CORE_SELECTORS
-from newsarchive.sites import Site, get_site, load_sites
 from newsarchive.defaults import MIN_BODY_CHARS
 from newsarchive.extract import ExtractionError, extract
+from newsarchive.ops.health import CORE_SELECTORS
+from newsarchive.sites import Site, get_site, load_sites
 from newsarchive.spiders.news import NewsSpider, _header_charset
 
 #: What a live check leaves out of the crawl settings: it reads the archive for nothing.

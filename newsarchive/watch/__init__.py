@@ -11,7 +11,12 @@ from newsarchive.watch.definitions import (
     remove_watch,
     watch_figures,
 )
-from newsarchive.watch.deliver import WatchLocked, WatchRun, run_after_crawl, run_watches
+from newsarchive.watch.deliver import (
+    WatchLocked,
+    WatchRun,
+    run_after_crawl,
+    run_watches,
+)
 from newsarchive.watch.digest import digest, render
 
 __all__ = ["Watch", "WatchError", "WatchLocked", "WatchRun", "add_watch", "get_watch", "list_watches",
