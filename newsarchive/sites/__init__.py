@@ -40,6 +40,15 @@ class Discovery:
     #: Pagination of listings, with {n} for the page number (2, 3, ...).
     pagination: str | None = None
     max_pages: int | None = None
+    #: The site's day archive, with {yyyy}, {mm} and {dd} (DLE: "/{yyyy}/{mm}/{dd}/"): walked back
+    #: day by day when a backfill's listing walks end before the window's start.
+    date_archive: str | None = None
+    #: How many days back the first crawl of the site reaches (None: NEWSARCHIVE_FIRST_CRAWL_DAYS).
+    first_crawl_days: int | None = None
+    #: May a listing page or feed whose links the article patterns all miss fall back to the
+    #: generic article check (a changed URL scheme)? Off for entries whose pattern is a deliberate
+    #: subset of the site (one section of a national listing).
+    generic_fallback: bool = True
 
     @property
     def methods(self) -> list[str]:
@@ -58,8 +67,11 @@ class Site:
     languages: tuple[str, ...] = ("ru",)
     platform: str | None = None
     discovery: Discovery = field(default_factory=Discovery)
-    #: Regular expression matched against an article URL's path (and query).
+    #: Regular expression matched against an article URL's path (and query): the first of
+    #: `article_patterns`, kept for code that needs one.
     article_pattern: str = ""
+    #: Every article URL shape of the site, old and new (article_pattern and article_patterns merged).
+    article_patterns: tuple[str, ...] = ()
     selectors: dict[str, str] = field(default_factory=dict)
     #: CSS selectors of blocks removed from the body before text is taken (widgets, share bars).
     remove: tuple[str, ...] = ()
@@ -70,14 +82,17 @@ class Site:
     def article_re(self) -> re.Pattern[str] | None:
         return _compile(self.article_pattern) if self.article_pattern else None
 
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """Every article URL shape: article_patterns, or the one article_pattern."""
+        return self.article_patterns or ((self.article_pattern,) if self.article_pattern else ())
+
     def is_article_url(self, url: str) -> bool:
-        """True when `url`'s path (and query) matches the article pattern; the host is not checked
-        (mirrors serve the same paths elsewhere)."""
+        """True when `url`'s path (and query) matches one of the article patterns; the host is not
+        checked (mirrors serve the same paths elsewhere)."""
         parts = urlsplit(url)
-        if not self.article_re:
-            return False
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return bool(self.article_re.search(path))
+        return any(_compile(pattern).search(path) for pattern in self.patterns)
 
     def url(self, path: str, base_url: str | None = None) -> str:
         """Absolute URL of a site path, on the real site or on a mirror at `base_url`."""
@@ -105,11 +120,22 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
     if unknown_selectors:
         raise SiteError(f"{source}: unknown selector keys {sorted(unknown_selectors)}")
     pattern = data.get("article_pattern", "")
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise SiteError(f"{source}: article_pattern is not a valid regex: {exc}") from None
+    patterns = data.get("article_patterns", [])
+    if isinstance(patterns, str) or not all(isinstance(p, str) for p in patterns):
+        raise SiteError(f"{source}: article_patterns must be a list of regular expressions")
+    patterns = list(dict.fromkeys(p for p in [pattern, *patterns] if p))
+    for each in patterns:
+        try:
+            re.compile(each)
+        except re.error as exc:
+            raise SiteError(f"{source}: article pattern {each!r} is not a valid regex: {exc}") from None
     disc = data.get("discovery", {})
+    date_archive = disc.get("date_archive")
+    if date_archive and not all(key in date_archive for key in ("{yyyy}", "{mm}", "{dd}")):
+        raise SiteError(f"{source}: discovery.date_archive needs {{yyyy}}, {{mm}} and {{dd}}")
+    first_days = disc.get("first_crawl_days")
+    if first_days is not None and (not isinstance(first_days, int) or first_days < 0):
+        raise SiteError(f"{source}: discovery.first_crawl_days must be a whole number of days")
     return Site(
         name=name,
         domain=domain,
@@ -124,8 +150,12 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
             listings=tuple(disc.get("listings", ())),
             pagination=disc.get("pagination"),
             max_pages=disc.get("max_pages"),
+            date_archive=date_archive,
+            first_crawl_days=first_days,
+            generic_fallback=bool(disc.get("generic_fallback", True)),
         ),
-        article_pattern=pattern,
+        article_pattern=patterns[0] if patterns else "",
+        article_patterns=tuple(patterns),
         selectors=dict(data.get("selectors", {})),
         remove=tuple(data.get("remove", ())),
         date_formats=tuple(data.get("date_formats", ())),
