@@ -21,7 +21,7 @@ from newsarchive.store import stemindex
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 -- Small columns first, the text last: a row longer than a page continues in overflow pages, and
 -- SQLite reads a column by walking the record up to it, so filters, sorts and index builds on
@@ -165,8 +165,33 @@ CREATE TABLE IF NOT EXISTS site_runs (
     errors INTEGER NOT NULL DEFAULT 0,
     missing_fields TEXT NOT NULL DEFAULT '{}',
     missed_selectors TEXT NOT NULL DEFAULT '{}',
+    generic_links INTEGER NOT NULL DEFAULT 0,
+    listing_pages INTEGER NOT NULL DEFAULT 0,
+    reached TEXT,
     PRIMARY KEY (run_id, site)
 );
+
+-- Backfills (`crawl --since`, a site's first crawl): how far back each site is wanted, until a
+-- crawl of it finishes; and where each walk of a listing, day archive or sitemap has got to, so
+-- that a killed backfill carries on where it stopped (newsarchive.crawl.backfill).
+CREATE TABLE IF NOT EXISTS backfills (
+    site TEXT PRIMARY KEY,
+    since TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS backfill_walks (
+    site TEXT NOT NULL,
+    walk TEXT NOT NULL,
+    since TEXT NOT NULL,
+    next_url TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    oldest TEXT,
+    done INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (site, walk)
+) WITHOUT ROWID;
 
 -- Validators of feeds and sitemaps (ETag, Last-Modified) for conditional requests; written only
 -- when a crawl of the site finished, so that an interrupted crawl reads them in full again.
@@ -337,10 +362,22 @@ def _v3_to_v4(db: sqlite_utils.Database) -> None:
     stemindex.rebuild(db.conn)
 
 
+def _v4_to_v5(db: sqlite_utils.Database) -> None:
+    """Backfills: site_runs counts the links found by the generic check when a site's article
+    patterns matched none (a changed URL scheme), the listing pages walked and the oldest day
+    reached; backfills and backfill_walks keep a backfill's progress."""
+    for column, kind in (("generic_links", "INTEGER NOT NULL DEFAULT 0"),
+                         ("listing_pages", "INTEGER NOT NULL DEFAULT 0"), ("reached", "TEXT")):
+        db.execute(f"ALTER TABLE site_runs ADD COLUMN {column} {kind}")
+    for statement in _statements(SCHEMA):
+        db.execute(statement)  # IF NOT EXISTS: only backfills and backfill_walks are new
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_version: step to from_version + 1}
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 
