@@ -27,6 +27,12 @@ COLUMNS = {
     "known": "newsarchive/skipped_known",
     "rejected": "newsarchive/rejected",
     "errors": "log_count/ERROR",
+    "walked": "newsarchive/listing_pages",
+}
+#: Text columns: heading → Scrapy stats key (a backfill's start, and the oldest day its walks reached).
+TEXT_COLUMNS = {
+    "since": "newsarchive/window",
+    "back to": "newsarchive/reached",
 }
 
 
@@ -37,12 +43,15 @@ def render(rows: list[dict]) -> Table:
     table.add_column("status")
     for name in COLUMNS:
         table.add_column(name, justify="right")
+    for name in TEXT_COLUMNS:
+        table.add_column(name)
     table.add_column("time", justify="right")
     for row in rows:
         errors = row.get("errors", 0)
         cells = [str(row.get(name, 0)) for name in COLUMNS]
         if errors:
-            cells[-1] = f"[red]{errors}[/red]"
+            cells[list(COLUMNS).index("errors")] = f"[red]{errors}[/red]"
+        cells += [str(row.get(name) or "") for name in TEXT_COLUMNS]
         minutes, seconds = divmod(int(row.get("elapsed", 0)), 60)
         table.add_row(row["site"], row["status"], *cells, f"{minutes}:{seconds:02d}")
     return table
@@ -68,6 +77,8 @@ class Board:
                    "elapsed": (entry["ended"] or time.monotonic()) - entry["started"]}
             for name, key in COLUMNS.items():
                 row[name] = int(stats.get_value(key, 0) or 0)
+            for name, key in TEXT_COLUMNS.items():
+                row[name] = stats.get_value(key)
             rows.append(row)
         return rows
 
