@@ -27,12 +27,13 @@ COLUMNS = {
     "known": "newsarchive/skipped_known",
     "rejected": "newsarchive/rejected",
     "errors": "log_count/ERROR",
-    "walked": "newsarchive/listing_pages",
 }
-#: Text columns: heading → Scrapy stats key (a backfill's start, and the oldest day its walks reached).
-TEXT_COLUMNS = {
+#: What a backfill's listing walks have done (newsarchive.crawl.backfill): pages walked, the oldest day
+#: reached, the day they reach back to. Shown under the table, one line per site that walks back.
+WALK_STATS = {
+    "walked": "newsarchive/listing_pages",
+    "reached": "newsarchive/reached",
     "since": "newsarchive/window",
-    "back to": "newsarchive/reached",
 }
 
 
@@ -43,17 +44,19 @@ def render(rows: list[dict]) -> Table:
     table.add_column("status")
     for name in COLUMNS:
         table.add_column(name, justify="right")
-    for name in TEXT_COLUMNS:
-        table.add_column(name)
     table.add_column("time", justify="right")
     for row in rows:
         errors = row.get("errors", 0)
         cells = [str(row.get(name, 0)) for name in COLUMNS]
         if errors:
-            cells[list(COLUMNS).index("errors")] = f"[red]{errors}[/red]"
-        cells += [str(row.get(name) or "") for name in TEXT_COLUMNS]
+            cells[-1] = f"[red]{errors}[/red]"
         minutes, seconds = divmod(int(row.get("elapsed", 0)), 60)
         table.add_row(row["site"], row["status"], *cells, f"{minutes}:{seconds:02d}")
+    walks = [f"{row['site']}: reaching back to {row['since']}: {row.get('walked') or 0} listing pages walked, "
+             f"oldest item {row.get('reached') or '-'}" for row in rows if row.get("since")]
+    if walks:
+        table.caption = "\n".join(walks)
+        table.caption_justify = "left"
     return table
 
 
@@ -77,7 +80,7 @@ class Board:
                    "elapsed": (entry["ended"] or time.monotonic()) - entry["started"]}
             for name, key in COLUMNS.items():
                 row[name] = int(stats.get_value(key, 0) or 0)
-            for name, key in TEXT_COLUMNS.items():
+            for name, key in WALK_STATS.items():
                 row[name] = stats.get_value(key)
             rows.append(row)
         return rows
