@@ -34,8 +34,10 @@ class AutoSpider(NewsSpider):
             yield self.request(self.site.url(path), callback=self.parse_feed)
 
     def is_article(self, url: str, source: str = "listing") -> bool:
+        """A feed's items are articles of the site; a sitemap's and a page's links must look like
+        articles (a sitemap lists sections, tags and static pages too)."""
         host = (urlsplit(url).hostname or "").removeprefix("www.")
-        if source in ("feed", "sitemap"):
+        if source == "feed":
             return host == self.site.domain
         return looks_like_article(url, self.site.domain)
 
