@@ -48,7 +48,9 @@ class NewsSpider(scrapy.Spider):
         self._walks: list[backfill.Walk] = []
         self._waiting: dict[str, list[tuple[backfill.Walk, backfill.Page]]] = {}
         self._finished: dict[str, datetime | None] = {}
-        self._generic: set[str] = set()
+        self._generic: set[str] = set()  # links taken by the generic check
+        self._shapes: set[str] = set()  # their URL shapes (discovery.url_shape)
+        self._passed: dict[str, list[str]] = {}  # article-like links the patterns missed, by shape
         self._day_walk_started = False
 
     # URLs -----------------------------------------------------------------------------
@@ -236,7 +238,9 @@ class NewsSpider(scrapy.Spider):
         the entry's article patterns match. When they match none while at least
         SCHEME_CHANGE_MIN_LINKS links look like articles of the site (newsarchive.urls.looks_like_article),
         the site has most likely moved its articles to another URL shape: those links are taken
-        instead, counted in newsarchive/generic_links (site_runs.generic_links; `health` flags it)."""
+        instead, and their shapes learnt, so that on a page where the old and the new shape meet the
+        new one is taken too (and links of a shape learnt later that such a page passed over are
+        added then). Counted in newsarchive/generic_links (site_runs.generic_links; `health` flags it)."""
         articles, generic = [], []
         for link in links:
             fetch = self.fetch_url(link)
@@ -246,15 +250,28 @@ class NewsSpider(scrapy.Spider):
                 articles.append(fetch)
             elif self.site.discovery.generic_fallback and looks_like_article(self.archive_url(fetch), self.site.domain):
                 generic.append(fetch)
-        if articles or len(generic) < defaults.SCHEME_CHANGE_MIN_LINKS:
-            return articles
-        fresh = [url for url in generic if url not in self._generic]
+        earlier = []
+        if not articles and len(generic) >= defaults.SCHEME_CHANGE_MIN_LINKS:
+            shapes = {discovery.url_shape(self.archive_url(url)) for url in generic} - self._shapes
+            self._shapes.update(shapes)
+            for shape in shapes:  # links of that shape passed over on pages where both shapes met
+                earlier += [url for url in self._passed.pop(shape, []) if url not in generic]
+            logger.warning("%s: none of the %d article-like links of a %s page matches the entry's article "
+                           "patterns; taken by the generic check (URL scheme changed?)", self.name, len(generic), source)
+        else:  # a page where old and new shapes meet: the new one as learnt on the pages that had only it
+            for url in generic:
+                shape = discovery.url_shape(self.archive_url(url))
+                if shape not in self._shapes and url not in self._passed.setdefault(shape, []):
+                    self._passed[shape].append(url)
+            generic = [url for url in generic if discovery.url_shape(self.archive_url(url)) in self._shapes]
+        fresh = [url for url in generic + earlier if url not in self._generic]
         if fresh:
             self._generic.update(fresh)
             self.crawler.stats.inc_value("newsarchive/generic_links", len(fresh))
-            logger.warning("%s: none of the %d article-like links of %s matches the entry's article patterns; "
-                           "taken by the generic check (URL scheme changed?)", self.name, len(generic), source)
-        return generic
+        if not generic:
+            return articles
+        chosen = set(articles) | set(generic)
+        return [url for url in dict.fromkeys(self.fetch_url(link) for link in links) if url in chosen] + earlier
 
     def front_page_request(self) -> scrapy.Request:
         """The front page, for the feeds it advertises (<link rel="alternate">) besides the entry's
