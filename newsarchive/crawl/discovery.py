@@ -312,6 +312,22 @@ def next_page(body: bytes, url: str) -> str | None:
     return None
 
 
+def url_shape(url: str) -> str:
+    """The shape of an article URL's path: numbers and slugs replaced (/materials/{slug},
+    /news/{n}/{slug}.html), so that links of one URL scheme share it."""
+    path = urlsplit(url).path
+    shape = []
+    for segment in path.strip("/").split("/"):
+        stem, dot, ext = segment.rpartition(".") if re.fullmatch(r".+\.(?:s?html?|php|aspx?)", segment) else (segment, "", "")
+        if stem.isdigit():
+            shape.append("{n}" + dot + ext)
+        elif re.search(r"\d{3,}|-|_", stem) or len(stem) > 20:
+            shape.append("{slug}" + dot + ext)
+        else:
+            shape.append(segment)
+    return "/" + "/".join(shape) + ("/" if path.endswith("/") and len(path) > 1 else "")
+
+
 # Dates of a listing's items --------------------------------------------------------------
 
 #: Text that is a date as listings write one (numeric, day and month name, today/yesterday, a
