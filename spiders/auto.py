@@ -55,9 +55,8 @@ class AutoSpider(NewsSpider):
             yield self.request(feed, callback=self.parse_feed)
         self._day_pattern = discovery.day_archive(response.body, response.url)
         listings = discovery.listing_links(response.body, response.url)
-        if self.window:
-            walks = [list(self.start_listing_walk(link)) for link in listings]  # every walk known first
-            yield from (request for requests in walks for request in requests)
+        if self.window:  # every walk is known before any can end (the day archive waits for all)
+            yield from [request for link in listings for request in self.start_listing_walk(link)]
             yield from self.start_listing_walk(response.url, response=response)
             return
         for link in listings:

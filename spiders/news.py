@@ -112,18 +112,13 @@ class NewsSpider(scrapy.Spider):
         yield self.front_page_request()
         for path in found.sitemaps:  # read in full: an index's 304 would hide its changed children
             yield self.request(self.site.url(path, self.base_url), callback=self.parse_sitemap)
-        walks = [list(self.start_listing_walk(self.site.url(path, self.base_url))) for path in found.listings
-                 if self.window]  # every walk known before any ends (the day archive waits for all)
-        for requests in walks:
-            for request in requests:
+        if self.window:
+            for request in self.start_walks([self.site.url(path, self.base_url) for path in found.listings]):
                 yield request
+            return
         for path in found.listings:
-            if not self.window:
-                yield self.request(self.site.url(path, self.base_url), callback=self.parse_listing,
-                                     cb_kwargs={"page": 1, "listing": path})
-        if self.window and not found.listings:
-            for request in self.start_day_walk():
-                yield request
+            yield self.request(self.site.url(path, self.base_url), callback=self.parse_listing,
+                                 cb_kwargs={"page": 1, "listing": path})
 
     def conditional_request(self, url: str, callback) -> scrapy.Request:
         """A feed or (child) sitemap request sent with the validators of its last full read
@@ -342,6 +337,12 @@ class NewsSpider(scrapy.Spider):
         walk.visited.add(url)
         return self.request(url, callback=self.parse_walk_page, errback=self.walk_page_failed,
                             cb_kwargs={"walk": walk, "number": number, **kwargs})
+
+    def start_walks(self, listings: list[str]) -> list[scrapy.Request]:
+        """The first requests of a backfill's walks of these listings (every walk is known before
+        any can end: the day archive waits for all), or of its day archive when there are none."""
+        requests = [request for url in listings for request in self.start_listing_walk(url)]
+        return requests if listings else list(self.start_day_walk())
 
     def start_listing_walk(self, url: str, response=None):
         """Requests that walk the listing at `url` back to the window's start: from its first page,
