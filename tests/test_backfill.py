@@ -358,8 +358,10 @@ def test_listing_items_are_dated_by_their_own_date_never_the_page_header():
     <li><a href="/news/2-b.html">Материал</a> <time datetime="2026-10-01T10:00:00+05:00">1 октября</time></li>
     <li><a href="/news/3-c.html">Без даты, 15 лет спустя</a></li>
     <li><div class="card"><a href="/news/4-d.html"><h3>Карточка</h3></a><p class="meta">Вчера, 09:15</p></div></li>
-    <li><a href="/news/5-e.html">По времени</a><span data-unixtime="1795000000"></span></li></ul></body></html>"""
-    links = [f"https://x.kz/news/{n}.html" for n in ("1-a", "2-b", "3-c", "4-d", "5-e")]
+    <li><a href="/news/5-e.html">По времени</a><span data-unixtime="1795000000"></span></li>
+    <li><a href="/news/6-f.html">Афиша</a><p>12 ноября состоится концерт</p></li>
+    <li><a href="/news/7-g.html">Без класса</a><small>3 декабря 2026 г., 18:40</small></li></ul></body></html>"""
+    links = [f"https://x.kz/news/{n}.html" for n in ("1-a", "2-b", "3-c", "4-d", "5-e", "6-f", "7-g")]
     now = datetime(2026, 12, 5, 12, 0, tzinfo=ALMATY)
     dates = discovery.listing_dates(page.encode(), "https://x.kz/", links, now=now)
     assert dates[links[0]] == datetime(2026, 11, 24, 10, 25, tzinfo=ALMATY)
@@ -367,6 +369,8 @@ def test_listing_items_are_dated_by_their_own_date_never_the_page_header():
     assert links[2] not in dates
     assert dates[links[3]] == datetime(2026, 12, 4, 9, 15, tzinfo=ALMATY)
     assert dates[links[4]].timestamp() == 1795000000
+    assert links[5] not in dates, "a lead that mentions a day is not the item's date"
+    assert dates[links[6]] == datetime(2026, 12, 3, 18, 40, tzinfo=ALMATY)
 
 
 def test_day_archive_is_found_on_the_page():

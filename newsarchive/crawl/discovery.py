@@ -356,11 +356,23 @@ def _attr_date(value: str, now: datetime) -> datetime | None:
     return parse_date(value, now)
 
 
-def _text_date(text: str, now: datetime) -> datetime | None:
+#: Words a date as listings write it may have besides its numbers (months are matched by their stem).
+_DATE_WORDS = re.compile(
+    r"^(?:янв|фев|мар|апр|ма[йяр]|июн|июл|авг|сен|окт|ноя|дек|қаң|ақп|нау|сәу|мам|мау|шіл|там|қыр|қаз|қар|жел|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|сегодня|вчера|позавчера|бүгін|кеше|today|yesterday|"
+    r"г|год|года|гг|в|ж|жыл|жылы|минут|минуты|минуту|час|часа|часов|день|дня|дней|назад|пн|вт|ср|чт|пт|сб|вс|"
+    r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)", re.I)
+
+
+def _text_date(text: str, now: datetime, strict: bool = False) -> datetime | None:
+    """The date a short text is; `strict`: only when the text is little but the date (a headline
+    or lead that mentions a day, "12 ноября состоится концерт", is not an item's date)."""
     from newsarchive.extract.dates import parse_date
 
     text = " ".join(text.split())
     if not 4 <= len(text) <= 60 or not _DATEISH.search(text):
+        return None
+    if strict and sum(1 for word in re.findall(r"[^\W\d_]+", text) if not _DATE_WORDS.match(word)) > 1:
         return None
     return parse_date(text, now)
 
@@ -387,7 +399,7 @@ def _item_date(item, now: datetime) -> datetime | None:
             if when:
                 return when
     for text in item.itertext():
-        when = _text_date(text, now)
+        when = _text_date(text, now, strict=True)
         if when:
             return when
     return None
