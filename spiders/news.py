@@ -662,7 +662,10 @@ class NewsSpider(scrapy.Spider):
                     page.dates.append(when)
                     self.walk_saw(walk, when)
             for request in self.advance_walk(walk, page):
-                self.crawler.engine.crawl(request)
+                try:
+                    self.crawler.engine.crawl(request)
+                except (RuntimeError, AttributeError):  # the crawl is closing: the walk goes on next time
+                    logger.info("%s: not walking on to %s: the crawl is closing", self.name, request.url)
 
     def _count_selector_misses(self, response):
         for key, selector in self.site.selectors.items():
