@@ -28,7 +28,6 @@ from datetime import date, datetime, time, timedelta
 
 from newsarchive import clock
 from newsarchive.clock import LOCAL
-from newsarchive.defaults import BACKFILL_MAX_PAGES, DAY_ARCHIVE_MISSES, FIRST_CRAWL_DAYS  # noqa: F401
 from newsarchive.store.schema import transaction
 
 
