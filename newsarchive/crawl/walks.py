@@ -195,8 +195,9 @@ class BackfillWalks:
             return link if link and link.startswith(day_url) and link not in walk.visited else None
         if page.number >= walk.cap:
             if walk.kind == "listing":
-                walk.capped = True
-                logger.warning("%s: the walk of %s stopped at its cap of %d pages", self.name, walk.key, walk.cap)
+                walk.capped = True  # --max-pages says so; NEWSARCHIVE_BACKFILL_MAX_PAGES is worth a warning
+                logger.log(logging.INFO if self.max_pages else logging.WARNING,
+                           "%s: the walk of %s stopped at its cap of %d pages", self.name, walk.key, walk.cap)
             return None
         pattern = self.site.discovery.pagination
         if pattern:
