@@ -4,6 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/news.db
+# make crawl SINCE=2026-09-01: archive what each site published since that day (a backfill).
+# make crawl SITES="matritca kt": only those sites.
+SINCE ?=
+SITES ?=
 
 .PHONY: install crawl test demo eval bench check-live serve clean
 
@@ -15,9 +19,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: crawl every site into $(DB).
+## The main job: crawl every site (or $(SITES)) into $(DB); with SINCE=YYYY-MM-DD, back to that day.
 crawl: $(STAMP)
-	$(BIN)/newsarchive crawl --db $(DB)
+	$(BIN)/newsarchive crawl $(SITES) --db $(DB) $(if $(SINCE),--since $(SINCE))
 
 ## Every test, offline.
 test: $(STAMP)

@@ -21,8 +21,31 @@ MIN_BODY_CHARS = 80
 #: lines besides its title and lead.
 MIN_TEXT_LINE_CHARS = 40
 
-#: Sitemap entries older than this many days are not followed.
+#: Sitemap entries older than this many days are not followed by a daily crawl (a backfill reads
+#: them back to its start).
 SITEMAP_MAX_AGE_DAYS = 30
+
+#: How many days back the first crawl of a site reaches when its entry does not say
+#: (`[discovery] first_crawl_days`); `-s NEWSARCHIVE_FIRST_CRAWL_DAYS=N` overrides both.
+FIRST_CRAWL_DAYS = 30
+
+#: Listing pages a backfill walks per listing at most (`--max-pages` bounds it further).
+BACKFILL_MAX_PAGES = 500
+
+#: A day archive is given up after this many days in a row whose page fails (the site has none).
+DAY_ARCHIVE_MISSES = 3
+
+#: A compressed sitemap is read up to this many bytes once decompressed (the sitemap protocol's
+#: own limit is 50 MB).
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+
+#: Child sitemaps of an index a backfill reads at most, newest first.
+SITEMAP_MAX_FILES = 100
+
+#: A listing page or feed whose links the entry's article patterns all miss, while at least this
+#: many of them look like articles of the site, is read with the generic check instead (the site
+#: has moved its articles to a new URL shape), and `health` flags the site.
+SCHEME_CHANGE_MIN_LINKS = 5
 
 #: A page rejected by validation is not downloaded again for this many days.
 RETRY_REJECTED_AFTER_DAYS = 7

@@ -15,6 +15,8 @@ _NOT_ARTICLE = re.compile(
     r"register|contacts?|about|advert\w*|rss|feed|sitemap)(/|$)|\.(jpe?g|png|gif|webp|pdf|css|js|xml|svg|mp4)$",
     re.IGNORECASE,
 )
+#: A path that is only a date: a day or month archive (/2026/11/24/, /2026/11/), a listing.
+_DATE_ONLY = re.compile(r"^(?:/[a-z]{2})?/(?:19|20)\d\d/\d{1,2}(?:/\d{1,2})?/?$")
 _ARTICLE_HINT = re.compile(r"\d{4,}|\.html?$|/\d{4}/\d{2}/|-[a-z0-9]+-[a-z0-9]+", re.IGNORECASE)
 _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html$|$)", re.IGNORECASE)
 
@@ -45,7 +47,7 @@ def looks_like_article(url: str, host: str) -> bool:
     if (parts.hostname or "").removeprefix("www.") != host.removeprefix("www."):
         return False
     path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if _NOT_ARTICLE.search(parts.path) or path in ("", "/"):
+    if _NOT_ARTICLE.search(parts.path) or path in ("", "/") or _DATE_ONLY.match(parts.path):
         return False
     segments = [s for s in parts.path.split("/") if s]
     if not segments or not _ARTICLE_HINT.search(path):

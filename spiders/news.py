@@ -1,7 +1,8 @@
 """The one news spider: discovery through feeds, sitemaps and listings, driven by a site entry.
 
 Every spider accepts `-a base_url=http://127.0.0.1:PORT` to crawl a mirror that serves
-the same paths: pages are fetched from the mirror, archived under the real site's URLs.
+the same paths: pages are fetched from the mirror, archived under the real site's URLs, and
+`-a since=YYYY-MM-DD` to reach back to a date (a backfill: newsarchive.crawl.backfill, .walks).
 """
 
 from __future__ import annotations
@@ -14,29 +15,37 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from newsarchive import clock
+from newsarchive import clock, defaults
 from newsarchive.crawl import discovery
 from newsarchive.crawl.archive import archive
+from newsarchive.crawl.walks import BackfillWalks
 from newsarchive.extract import ExtractionError, article_from_page
 from newsarchive.sites import Site
 from newsarchive.store.archive import is_known_url, recently_rejected, record_failure
-from newsarchive.urls import canonicalize_url
+from newsarchive.urls import canonicalize_url, looks_like_article
 
 logger = logging.getLogger(__name__)
 
 
-class NewsSpider(scrapy.Spider):
-    """Base spider; subclasses set `site` (a newsarchive.sites.Site)."""
+class NewsSpider(BackfillWalks, scrapy.Spider):
+    """Base spider; subclasses set `site` (a newsarchive.sites.Site). Its backfill (walks back to a
+    date) is in newsarchive.crawl.walks.BackfillWalks."""
 
     site: Site
 
-    def __init__(self, *args, base_url: str | None = None, max_pages: str | None = None, **kwargs):
+    def __init__(self, *args, base_url: str | None = None, max_pages: str | None = None,
+                 since: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = (base_url or self.site.base_url).rstrip("/")
         self.max_pages = int(max_pages) if max_pages else None
         self.allowed_domains = [urlsplit(self.base_url).hostname or self.site.domain]
         self._walk_may_stop: bool | None = None
         self._discovered: set[str] = set()
+        self._generic: set[str] = set()  # links taken by the generic check
+        self._shapes: set[str] = set()  # their URL shapes (discovery.url_shape)
+        self._passed: dict[str, list[str]] = {}  # article-like links the patterns missed, by shape
+        self._feeds = {canonicalize_url(self.site.url(path)) for path in self.site.discovery.feeds}
+        self.init_backfill(since)  # ValueError for a malformed date
 
     # URLs -----------------------------------------------------------------------------
 
@@ -61,9 +70,9 @@ class NewsSpider(scrapy.Spider):
 
     # Requests -------------------------------------------------------------------------
 
-    def request(self, url: str, callback, **kwargs) -> scrapy.Request:
+    def request(self, url: str, callback, errback=None, **kwargs) -> scrapy.Request:
         """A request whose failure is one clear log line, not a traceback."""
-        return scrapy.Request(url, callback=callback, errback=self.download_failed, **kwargs)
+        return scrapy.Request(url, callback=callback, errback=errback or self.download_failed, **kwargs)
 
     def download_failed(self, failure):
         """An HTTP error on a listing page past the last or a guessed feed path is information; on
@@ -90,11 +99,17 @@ class NewsSpider(scrapy.Spider):
     # Discovery ------------------------------------------------------------------------
 
     async def start(self):
+        self.open_window()
         found = self.site.discovery
         for path in found.feeds:
             yield self.conditional_request(self.site.url(path, self.base_url), self.parse_feed)
+        yield self.front_page_request()
         for path in found.sitemaps:  # read in full: an index's 304 would hide its changed children
             yield self.request(self.site.url(path, self.base_url), callback=self.parse_sitemap)
+        if self.window:
+            for request in self.start_walks([self.site.url(path, self.base_url) for path in found.listings]):
+                yield request
+            return
         for path in found.listings:
             yield self.request(self.site.url(path, self.base_url), callback=self.parse_listing,
                                  cb_kwargs={"page": 1, "listing": path})
@@ -111,21 +126,29 @@ class NewsSpider(scrapy.Spider):
         if fetch not in self._discovered:  # a feed and a listing often name the same article
             self._discovered.add(fetch)
             self.crawler.stats.inc_value("newsarchive/discovered")
+        meta = {"archive_url": self.archive_url(fetch), "fetch_url": fetch, **meta}
         if meta.get("refresh"):  # past the duplicate filter too: a listing may name it without refresh
             self.crawler.stats.inc_value("newsarchive/refresh")
-            return self.request(fetch, callback=self.parse_article, dont_filter=True,
-                                  meta={"archive_url": self.archive_url(fetch), **meta})
-        return self.request(fetch, callback=self.parse_article,
-                              meta={"archive_url": self.archive_url(fetch), **meta})
+            return self.request(fetch, callback=self.parse_listed_article, errback=self.listed_article_failed,
+                                dont_filter=True, meta=meta)
+        return self.request(fetch, callback=self.parse_listed_article, errback=self.listed_article_failed,
+                            meta=meta)
 
     def parse_feed(self, response):
-        for link, date in discovery.feed_entries(response.body, response.url):
-            if self.is_article(self.fetch_url(link), "feed"):
-                yield self.article_request(link, refresh=self.changed_since_archived(link, date))
+        entries = discovery.feed_entries(response.body, response.url)
+        dates = {self.fetch_url(link): date for link, date in entries}
+        for fetch in self.listing_articles([link for link, _ in entries], "feed"):
+            yield self.article_request(fetch, refresh=self.changed_since_archived(fetch, dates.get(fetch)))
 
     def parse_sitemap(self, response):
+        body = self.sitemap_body(response)
+        if body is None:
+            return
+        if self.window:
+            yield from self.parse_sitemap_since(response, body)
+            return
         max_age = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS")
-        sitemaps, pages = discovery.sitemap_entries(response.body, response.url)
+        sitemaps, pages = discovery.sitemap_entries(body, response.url)
         for loc, lastmod in sitemaps:  # the children of an index: asked conditionally
             if discovery.is_recent(lastmod, max_age):
                 yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
@@ -155,16 +178,10 @@ class NewsSpider(scrapy.Spider):
         return bool(stored) and date > max(stored)
 
     def parse_listing(self, response, page: int, listing: str):
-        if self.site.light and page == 1:  # a light entry's front page: the feeds it advertises too
-            for feed in discovery.alternate_feeds(response.body, response.url):
-                fetch = self.fetch_url(feed)
-                if fetch.startswith(self.base_url + "/"):
-                    yield self.conditional_request(fetch, self.parse_feed)
-        articles = []
-        for link in discovery.page_links(response.body, response.url):
-            fetch = self.fetch_url(link)
-            if self.is_article(fetch) and fetch not in articles:
-                articles.append(fetch)
+        self.crawler.stats.inc_value("newsarchive/listing_pages")
+        if self.site.light and page == 1:  # a light entry's front page may be a listing (/ru/)
+            yield from self.parse_front_feeds(response)
+        articles = self.listing_articles(discovery.page_links(response.body, response.url))
         for url in articles:
             yield self.article_request(url)
         next_page = self._next_listing_page(response, page, listing)
@@ -178,7 +195,7 @@ class NewsSpider(scrapy.Spider):
         pattern = self.site.discovery.pagination
         if pattern:
             return self.site.url(pattern.format(n=page + 1), self.base_url)
-        link = discovery.next_page_link(response.body, response.url)
+        link = discovery.next_page(response.body, response.url)
         return self.fetch_url(link) if link else None
 
     def _all_archived(self, urls: list[str]) -> bool:
@@ -205,6 +222,74 @@ class NewsSpider(scrapy.Spider):
                 logger.info("%s: the last crawl did not finish; walking listings in full", self.name)
         return self._walk_may_stop
 
+    # Changed templates: the generic check, feeds the front page advertises, compressed sitemaps --
+
+    def listing_articles(self, links: list[str], source: str = "listing") -> list[str]:
+        """The article links (fetch URLs, once each, in page order) of a listing page or feed: those
+        the entry's article patterns match. When they match none while at least
+        SCHEME_CHANGE_MIN_LINKS links look like articles of the site (newsarchive.urls.looks_like_article),
+        the site has most likely moved its articles to another URL shape: those links are taken
+        instead, and their shapes learnt, so that on a page where the old and the new shape meet the
+        new one is taken too (and links of a shape learnt later that such a page passed over are
+        added then). Counted in newsarchive/generic_links (site_runs.generic_links; `health` flags it)."""
+        articles, generic = [], []
+        for link in links:
+            fetch = self.fetch_url(link)
+            if fetch in articles or fetch in generic:
+                continue
+            if self.is_article(fetch, source):
+                articles.append(fetch)
+            elif self.site.discovery.generic_fallback and looks_like_article(self.archive_url(fetch), self.site.domain):
+                generic.append(fetch)
+        earlier = []
+        if not articles and len(generic) >= defaults.SCHEME_CHANGE_MIN_LINKS:
+            shapes = {discovery.url_shape(self.archive_url(url)) for url in generic} - self._shapes
+            self._shapes.update(shapes)
+            for shape in shapes:  # links of that shape passed over on pages where both shapes met
+                earlier += [url for url in self._passed.pop(shape, []) if url not in generic]
+            logger.warning("%s: none of the %d article-like links of a %s page matches the entry's article "
+                           "patterns; taken by the generic check (URL scheme changed?)", self.name, len(generic), source)
+        else:  # a page where old and new shapes meet: the new one as learnt on the pages that had only it
+            for url in generic:
+                shape = discovery.url_shape(self.archive_url(url))
+                if shape not in self._shapes and url not in self._passed.setdefault(shape, []):
+                    self._passed[shape].append(url)
+            generic = [url for url in generic if discovery.url_shape(self.archive_url(url)) in self._shapes]
+        fresh = [url for url in generic + earlier if url not in self._generic]
+        if fresh:
+            self._generic.update(fresh)
+            self.crawler.stats.inc_value("newsarchive/generic_links", len(fresh))
+        if not generic:
+            return articles
+        chosen = set(articles) | set(generic)
+        return [url for url in dict.fromkeys(self.fetch_url(link) for link in links) if url in chosen] + earlier
+
+    def front_page_request(self) -> scrapy.Request:
+        """The front page, for the feeds it advertises (<link rel="alternate">) besides the entry's
+        own: a site that moves its feed keeps being read. Not filtered as a duplicate: a listing
+        may be the front page too."""
+        return self.request(self.site.url("/", self.base_url), callback=self.parse_front_feeds, dont_filter=True)
+
+    def parse_front_feeds(self, response):
+        for feed in discovery.alternate_feeds(response.body, response.url):
+            fetch = self.fetch_url(feed)
+            if urlsplit(fetch).hostname != urlsplit(self.base_url).hostname or "comment" in fetch.lower():
+                continue
+            if canonicalize_url(self.archive_url(fetch)) not in self._feeds:
+                self._feeds.add(canonicalize_url(self.archive_url(fetch)))
+                self.crawler.stats.inc_value("newsarchive/advertised_feeds")
+                yield self.conditional_request(fetch, self.parse_feed)
+
+    def sitemap_body(self, response) -> bytes | None:
+        """The XML of a sitemap response, gunzipped when it is a .xml.gz file, at most
+        NEWSARCHIVE_SITEMAP_MAX_BYTES once decompressed; None (and a warning) past that."""
+        try:
+            return discovery.sitemap_body(response.body, self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_BYTES"))
+        except discovery.SitemapTooLarge as error:
+            self.crawler.stats.inc_value("newsarchive/sitemap_too_large")
+            logger.warning("%s: sitemap %s skipped: %s", self.name, response.url, error)
+            return None
+
     # Articles -------------------------------------------------------------------------
 
     def parse_article(self, response):
@@ -219,6 +304,10 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsarchive/extraction_errors")
             record_failure(archive(self.crawler), url, "extraction_error", site=self.site.domain, detail=str(error),
                            run_id=getattr(self, "crawl_run_id", None))
+
+    def response_encoding(self, response) -> str | None:
+        """The charset of a response's Content-Type header."""
+        return _header_charset(response)
 
     def _count_selector_misses(self, response):
         for key, selector in self.site.selectors.items():

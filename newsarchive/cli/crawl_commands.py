@@ -22,7 +22,11 @@ EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
               help="Fetch SITE from a mirror serving the same paths (repeatable).")
 @click.option("--max-articles", type=int, help="Stop each site after this many articles.")
 @click.option("--max-minutes", type=float, help="Stop each site after this many minutes.")
-@click.option("--max-pages", type=int, help="Listing pages walked per listing (default: the site entry's).")
+@click.option("--max-pages", type=int, help="Listing pages walked per listing (default: the site entry's; "
+                                            "a backfill's: NEWSARCHIVE_BACKFILL_MAX_PAGES, 500).")
+@click.option("--since", metavar="DATE",
+              help="Backfill: archive what each site published since DATE (YYYY-MM-DD), walking listings, "
+                   "sitemaps and day archives back to it. A killed backfill carries on in the next crawl.")
 @click.option("--progress/--no-progress", default=None,
               help="Live table per site (default: when stdout is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log (default: warnings and errors only).")
@@ -31,7 +35,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
               help="Run the watches when the crawl finishes (`newsarchive watch run`); their failures never "
                    "change the exit code.")
 @db_option
-def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress, verbose, settings, watches, db_path):
+def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, since, progress, verbose, settings, watches,
+          db_path):
     """Crawl SITES (default: every site entry) into the archive.
 
     Fetches only what is new: archived articles are not downloaded again, feeds and sitemaps
@@ -40,6 +45,19 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress,
     walks stop at the first page whose articles are all archived. One crawl at a time per
     archive (lock file DB.lock). Made for cron: see `newsarchive schedule`. When it finishes, the
     watches deliver what is new (`newsarchive watch run`; --no-watches leaves them).
+
+    \b
+    How far back a crawl reaches:
+      daily      feeds, the first listing pages (the entry's max_pages, else 5) and sitemap
+                 entries of the last 30 days (NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS)
+      first      the first crawl of a site (nothing archived from it yet) also backfills the
+                 last 30 days: the entry's [discovery] first_crawl_days, else
+                 NEWSARCHIVE_FIRST_CRAWL_DAYS (-s NEWSARCHIVE_FIRST_CRAWL_DAYS=N overrides every
+                 entry's; 0 turns it off)
+      --since    a backfill back to DATE: listings walked until their items are older, sitemap
+                 entries and children dated since, the day archive (DLE /YYYY/MM/DD/) when the
+                 listings end before DATE
+    A backfill that is killed or cut short carries on in the next crawl of the site.
 
     \b
     Exit codes:
@@ -61,6 +79,17 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress,
         mirrors = {get_site(name).name: url for name, url in mirrors.items()}
     except (SiteError, click.BadParameter) as error:
         raise click.UsageError(str(error)) from None
+    if since:
+        from newsarchive.clock import now as clock_now
+        from newsarchive.crawl.backfill import parse_since
+
+        try:
+            start = parse_since(since)
+        except ValueError:
+            raise click.UsageError(f"--since {since!r}: not a date (YYYY-MM-DD)") from None
+        if start > clock_now():
+            raise click.UsageError(f"--since {since}: a day in the future")
+        since = start.date().isoformat()
     on_terminal = sys.stdout.isatty()
     if progress is None:
         progress = on_terminal
@@ -68,15 +97,17 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, progress,
     try:
         summary = runner.crawl(list(sites) or None, db_path=db_path, url=url, base_urls=mirrors,
                                  max_articles=max_articles, max_minutes=max_minutes, max_pages=max_pages,
-                                 progress=progress, settings=overrides, watches=watches)
+                                 since=since, progress=progress, settings=overrides, watches=watches)
     except Locked as error:
         click.echo(f"newsarchive crawl: {error}", err=True)
         sys.exit(EXIT_LOCKED)
     errors = 0
     for site, row in sorted(summary.figures.items()):
         errors += row["errors"]
+        reached = (f"; {row['listing_pages']} listing pages walked, back to {row['reached']}"
+                   if row.get("reached") else "")
         click.echo(f"{site}: {row['new']} new, {row['updated']} updated, {row['unchanged']} unchanged, "
-                   f"{row['duplicates']} duplicates, {row['rejected']} rejected, {row['errors']} errors")
+                   f"{row['duplicates']} duplicates, {row['rejected']} rejected, {row['errors']} errors{reached}")
     for site, warnings in sorted(summary.warnings.items()):
         for warning in warnings:
             click.echo(f"warning: {site}: {warning}", err=True)

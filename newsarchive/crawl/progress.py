@@ -28,6 +28,13 @@ COLUMNS = {
     "rejected": "newsarchive/rejected",
     "errors": "log_count/ERROR",
 }
+#: What a backfill's listing walks have done (newsarchive.crawl.backfill): pages walked, the oldest day
+#: reached, the day they reach back to. Shown under the table, one line per site that walks back.
+WALK_STATS = {
+    "walked": "newsarchive/listing_pages",
+    "reached": "newsarchive/reached",
+    "since": "newsarchive/window",
+}
 
 
 def render(rows: list[dict]) -> Table:
@@ -45,6 +52,11 @@ def render(rows: list[dict]) -> Table:
             cells[-1] = f"[red]{errors}[/red]"
         minutes, seconds = divmod(int(row.get("elapsed", 0)), 60)
         table.add_row(row["site"], row["status"], *cells, f"{minutes}:{seconds:02d}")
+    walks = [f"{row['site']}: reaching back to {row['since']}: {row.get('walked') or 0} listing pages walked, "
+             f"oldest item {row.get('reached') or '-'}" for row in rows if row.get("since")]
+    if walks:
+        table.caption = "\n".join(walks)
+        table.caption_justify = "left"
     return table
 
 
@@ -68,6 +80,8 @@ class Board:
                    "elapsed": (entry["ended"] or time.monotonic()) - entry["started"]}
             for name, key in COLUMNS.items():
                 row[name] = int(stats.get_value(key, 0) or 0)
+            for name, key in WALK_STATS.items():
+                row[name] = stats.get_value(key)
             rows.append(row)
         return rows
 

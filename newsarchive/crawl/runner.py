@@ -58,6 +58,7 @@ def crawl(
     max_articles: int | None = None,
     max_minutes: float | None = None,
     max_pages: int | None = None,
+    since: str | None = None,
     progress: bool = False,
     settings: dict | None = None,
     watches: bool = True,
@@ -66,8 +67,10 @@ def crawl(
 
     `base_urls` maps a site name to a mirror serving the same paths. `max_articles` and
     `max_minutes` bound each site (Scrapy's CLOSESPIDER_ITEMCOUNT / CLOSESPIDER_TIMEOUT);
-    `max_pages` overrides the listing pages walked per listing (a first backfill goes deeper);
-    `progress` draws a live table per site (newsarchive.crawl.progress). The crawl_runs row ends as
+    `max_pages` overrides the listing pages walked per listing (and bounds a backfill's walks);
+    `since` (YYYY-MM-DD) makes each site a backfill that reaches back to that day
+    (newsarchive.crawl.backfill; a site's first crawl and an unfinished backfill reach back on
+    their own); `progress` draws a live table per site (newsarchive.crawl.progress). The crawl_runs row ends as
     "finished" only when every site finished; otherwise it says why one stopped (for instance
     "closespider_itemcount", "shutdown"), and the next crawl walks listings in full instead of
     stopping at the first all-archived page. Holds the archive's crawl lock (raises
@@ -84,6 +87,8 @@ def crawl(
         spiders = [(spider_for(get_site(n)), {"base_url": (base_urls or {}).get(n)}) for n in names]
     if max_pages:
         spiders = [(cls, {**kwargs, "max_pages": str(max_pages)}) for cls, kwargs in spiders]
+    if since:
+        spiders = [(cls, {**kwargs, "since": str(since)}) for cls, kwargs in spiders]
     overrides = dict(settings or {})
     if max_articles:
         overrides["CLOSESPIDER_ITEMCOUNT"] = max_articles

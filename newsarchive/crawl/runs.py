@@ -30,6 +30,8 @@ SITE_FIGURES = {
     "duplicates": "newsarchive/duplicate",
     "rejected": "newsarchive/rejected",
     "errors": "log_count/ERROR",
+    "generic_links": "newsarchive/generic_links",
+    "listing_pages": "newsarchive/listing_pages",
 }
 
 
@@ -68,6 +70,7 @@ def site_figures(stats: dict) -> dict:
         key.rsplit("/", 1)[1]: round(value / pages, 3)
         for key, value in sorted(stats.items()) if key.startswith("newsarchive/selector_miss/")
     })
+    figures["reached"] = stats.get("newsarchive/reached")  # the oldest day a listing walk reached
     return figures
 
 

@@ -14,6 +14,14 @@ NEWSARCHIVE_DB = defaults.db_path()
 NEWSARCHIVE_CONTACT_URL = os.environ.get("NEWSARCHIVE_CONTACT_URL", "https://github.com/newsarchive/newsarchive")
 NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS = defaults.SITEMAP_MAX_AGE_DAYS
 NEWSARCHIVE_LISTING_MAX_PAGES = defaults.LISTING_MAX_PAGES
+#: Backfills (newsarchive.crawl.backfill): a site's first crawl reaches back this many days unless its
+#: entry says otherwise (set here, with -s, it overrides every entry); a backfill walks at most
+#: this many listing pages per listing; compressed sitemaps are read up to this many bytes, and
+#: at most this many child sitemaps of an index.
+NEWSARCHIVE_FIRST_CRAWL_DAYS = defaults.FIRST_CRAWL_DAYS
+NEWSARCHIVE_BACKFILL_MAX_PAGES = defaults.BACKFILL_MAX_PAGES
+NEWSARCHIVE_SITEMAP_MAX_BYTES = defaults.SITEMAP_MAX_BYTES
+NEWSARCHIVE_SITEMAP_MAX_FILES = defaults.SITEMAP_MAX_FILES
 #: The crawl_runs row this crawl reports to (set by `newsarchive crawl`; a bare `scrapy crawl` makes its own).
 NEWSARCHIVE_RUN_ID = None
 

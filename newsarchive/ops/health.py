@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from newsarchive.defaults import SCHEME_CHANGE_MIN_LINKS
+
 #: How many earlier runs a site's latest run is compared with.
 RECENT_RUNS = 5
 #: A selector or field missing on at least this share of pages is suspect…
@@ -18,6 +20,9 @@ MISS_SHARE = 0.5
 MISS_RISE = 0.3
 #: Selectors every article page must match; optional ones (tags, images, author…) miss on some pages.
 CORE_SELECTORS = ("title", "body")
+#: Article links taken by the generic check in one run (the entry's patterns matched none on their
+#: page) from which a site is flagged as having changed its URL scheme.
+SCHEME_CHANGE_LINKS = SCHEME_CHANGE_MIN_LINKS
 
 
 @dataclass
@@ -67,6 +72,12 @@ def site_health(db, site: str) -> SiteHealth:
     if unreached > 0 and not latest["pages"]:
         health.warnings.append(f"{unreached} new article links found but no article page could be downloaded "
                                "(blocked, moved or down?)")
+    generic = latest.get("generic_links") or 0
+    if generic >= SCHEME_CHANGE_LINKS:
+        health.warnings.append(
+            f"URL scheme changed? {generic} article links on its listing pages or feeds matched none of the "
+            f"entry's article patterns and were taken by the generic check; add their shape to "
+            f"`article_patterns` in the site's entry ({_entry_file(site)})")
     if not latest["discovered"] and any(run["discovered"] for run in earlier):
         before = max(run["discovered"] for run in earlier)
         health.warnings.append(f"discovery found no article links (found {before} before)")
@@ -80,6 +91,13 @@ def site_health(db, site: str) -> SiteHealth:
             "field", json.loads(latest["missing_fields"]), [json.loads(r["missing_fields"]) for r in usable]
         )
     return health
+
+
+def _entry_file(domain: str) -> str:
+    from newsarchive.sites import site_for_url
+
+    site = site_for_url(f"https://{domain}/")
+    return f"{site.name}.toml" if site else "its TOML file"
 
 
 def health(db, sites: list[str] | None = None) -> list[SiteHealth]:

@@ -48,6 +48,15 @@ class Discovery:
     #: Pagination of listings, with {n} for the page number (2, 3, ...).
     pagination: str | None = None
     max_pages: int | None = None
+    #: The site's day archive, with {yyyy}, {mm} and {dd} (DLE: "/{yyyy}/{mm}/{dd}/"): walked back
+    #: day by day when a backfill's listing walks end before the window's start.
+    date_archive: str | None = None
+    #: How many days back the first crawl of the site reaches (None: NEWSARCHIVE_FIRST_CRAWL_DAYS).
+    first_crawl_days: int | None = None
+    #: May a listing page or feed whose links the article patterns all miss fall back to the
+    #: generic article check (a changed URL scheme)? Off for entries whose pattern is a deliberate
+    #: subset of the site (one section of a national listing).
+    generic_fallback: bool = True
 
     @property
     def methods(self) -> list[str]:
@@ -67,8 +76,11 @@ class Site:
     kind: str = "full"
     platform: str | None = None
     discovery: Discovery = field(default_factory=Discovery)
-    #: Regular expression matched against an article URL's path (and query).
+    #: Regular expression matched against an article URL's path (and query): the first of
+    #: `article_patterns`, kept for code that needs one.
     article_pattern: str = ""
+    #: Every article URL shape of the site, old and new (article_pattern and article_patterns merged).
+    article_patterns: tuple[str, ...] = ()
     selectors: dict[str, str] = field(default_factory=dict)
     #: CSS selectors of blocks removed from the body before text is taken (widgets, share bars).
     remove: tuple[str, ...] = ()
@@ -85,15 +97,20 @@ class Site:
     def light(self) -> bool:
         return self.kind == "light"
 
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """Every article URL shape: article_patterns, or the one article_pattern."""
+        return self.article_patterns or ((self.article_pattern,) if self.article_pattern else ())
+
     def is_article_url(self, url: str, source: str = "listing") -> bool:
         """Does `url`, found in a feed, sitemap or listing (`source`), lead to an article?
 
-        With an article pattern: its path (and query) matches it; the host is not checked (mirrors
-        serve the same paths elsewhere). Without one (a light entry), the generic guess on the
+        With article patterns: its path (and query) matches one of them; the host is not checked
+        (mirrors serve the same paths elsewhere). Without (a light entry), the generic guess on the
         site's real URLs: a feed's or sitemap's item on the site's domain, a listing's link that
         looks like an article (newsarchive.urls.looks_like_article)."""
         parts = urlsplit(url)
-        if not self.article_re:
+        if not self.patterns:
             host = (parts.hostname or "").lower().removeprefix("www.")
             if not (host == self.domain or host.endswith("." + self.domain)):
                 return False
@@ -101,7 +118,7 @@ class Site:
                 return parts.path not in ("", "/") or bool(parts.query)
             return looks_like_article(url, host)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return bool(self.article_re.search(path))
+        return any(_compile(pattern).search(path) for pattern in self.patterns)
 
     def url(self, path: str, base_url: str | None = None) -> str:
         """Absolute URL of a site path, on the real site or on a mirror at `base_url`."""
@@ -132,15 +149,26 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
     if kind not in KINDS:
         raise SiteError(f"{source}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
     pattern = data.get("article_pattern", "")
-    if kind == "full" and not pattern:
+    patterns = data.get("article_patterns", [])
+    if isinstance(patterns, str) or not all(isinstance(p, str) for p in patterns):
+        raise SiteError(f"{source}: article_patterns must be a list of regular expressions")
+    patterns = list(dict.fromkeys(p for p in [pattern, *patterns] if p))
+    if kind == "full" and not patterns:
         raise SiteError(f"{source}: a full entry needs an article_pattern (or kind = \"light\")")
     if kind == "light" and data.get("selectors"):
         raise SiteError(f"{source}: a light entry carries no selectors (make it kind = \"full\")")
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise SiteError(f"{source}: article_pattern is not a valid regex: {exc}") from None
+    for each in patterns:
+        try:
+            re.compile(each)
+        except re.error as exc:
+            raise SiteError(f"{source}: article pattern {each!r} is not a valid regex: {exc}") from None
     disc = data.get("discovery", {})
+    date_archive = disc.get("date_archive")
+    if date_archive and not all(key in date_archive for key in ("{yyyy}", "{mm}", "{dd}")):
+        raise SiteError(f"{source}: discovery.date_archive needs {{yyyy}}, {{mm}} and {{dd}}")
+    first_days = disc.get("first_crawl_days")
+    if first_days is not None and (not isinstance(first_days, int) or first_days < 0):
+        raise SiteError(f"{source}: discovery.first_crawl_days must be a whole number of days")
     return Site(
         name=name,
         domain=domain,
@@ -156,8 +184,12 @@ def site_from_dict(data: dict, source: str = "<dict>") -> Site:
             listings=tuple(disc.get("listings", ())),
             pagination=disc.get("pagination"),
             max_pages=disc.get("max_pages"),
+            date_archive=date_archive,
+            first_crawl_days=first_days,
+            generic_fallback=bool(disc.get("generic_fallback", True)),
         ),
-        article_pattern=pattern,
+        article_pattern=patterns[0] if patterns else "",
+        article_patterns=tuple(patterns),
         selectors=dict(data.get("selectors", {})),
         remove=tuple(data.get("remove", ())),
         date_formats=tuple(data.get("date_formats", ())),

@@ -175,8 +175,33 @@ CREATE TABLE IF NOT EXISTS site_runs (
     errors INTEGER NOT NULL DEFAULT 0,
     missing_fields TEXT NOT NULL DEFAULT '{}',
     missed_selectors TEXT NOT NULL DEFAULT '{}',
+    generic_links INTEGER NOT NULL DEFAULT 0,
+    listing_pages INTEGER NOT NULL DEFAULT 0,
+    reached TEXT,
     PRIMARY KEY (run_id, site)
 );
+
+-- Backfills (`crawl --since`, a site's first crawl): how far back each site is wanted, until a
+-- crawl of it finishes; and where each walk of a listing, day archive or sitemap has got to, so
+-- that a killed backfill carries on where it stopped (newsarchive.crawl.backfill).
+CREATE TABLE IF NOT EXISTS backfills (
+    site TEXT PRIMARY KEY,
+    since TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS backfill_walks (
+    site TEXT NOT NULL,
+    walk TEXT NOT NULL,
+    since TEXT NOT NULL,
+    next_url TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    oldest TEXT,
+    done INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (site, walk)
+) WITHOUT ROWID;
 
 -- Validators of feeds and sitemaps (ETag, Last-Modified) for conditional requests; written only
 -- when a crawl of the site finished, so that an interrupted crawl reads them in full again.
@@ -385,6 +410,14 @@ def _rebuild_articles(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _add_columns(db: sqlite_utils.Database, table: str, columns: dict[str, str]) -> None:
+    """ALTER TABLE ADD COLUMN for each of `columns` (name → declaration) the table lacks."""
+    present = {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+    for name, declaration in columns.items():
+        if name not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+
+
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
     """Version 3 gave articles published_day and their small columns first, and replaced version
     2's stemmed index (article_stems and its triggers) with stem_terms and archive_meta; the index
@@ -407,7 +440,11 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
     stemmed one; the raw FTS index goes (datasette's search box searches the word index through
     the plugin); articles get the reader's column order; tags one spelling per folded tag; stories
     tell rewrites apart from other events (newsarchive.store.stories), all regrouped; watches
-    (newsarchive.watch) get their tables (SCHEMA, run by _rebuild_articles)."""
+    (newsarchive.watch) and backfills (newsarchive.crawl.backfill) get their tables (SCHEMA, run by
+    _rebuild_articles); site_runs counts the links found by the generic article check, the listing
+    pages walked and the oldest day reached."""
+    _add_columns(db, "site_runs", {"generic_links": "INTEGER NOT NULL DEFAULT 0",
+                                   "listing_pages": "INTEGER NOT NULL DEFAULT 0", "reached": "TEXT"})
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "articles_{suffix}"')
     db.execute("DROP TABLE IF EXISTS articles_fts")

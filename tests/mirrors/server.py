@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import random
+import re
 import threading
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -118,11 +119,14 @@ def _slug(text: str) -> str:
 
 
 class SyntheticMirror(CountingMirror):
-    """A generated DLE site: /news/{id}-{slug}.html, /rss.xml (newest 50), /news/ and /news/page/N/ (20 each).
+    """A generated DLE site: /news/{id}-{slug}.html, /rss.xml (newest 50), /news/ and /news/page/N/ (20 each),
+    and the day archive /YYYY/MM/DD/ (with /page/N/ past 20 articles a day).
 
-    Article 1 is the oldest, article n the newest. `articles[id]` holds each article's expected
-    fields (same keys as a manifest article); `modify(id)` rewrites one article's body and sets its
-    modified date, so a re-crawl sees a changed page under the same URL.
+    Article 1 is the oldest, article n the newest, one every `spacing` (37 minutes) back from `now`.
+    `articles[id]` holds each article's expected fields (same keys as a manifest article); `modify(id)`
+    rewrites one article's body and sets its modified date, so a re-crawl sees a changed page under
+    the same URL. `listing_limit` serves only that many listing pages (sites that cut their
+    pagination short).
     """
 
     PAGE_SIZE = 20
@@ -130,10 +134,13 @@ class SyntheticMirror(CountingMirror):
     domain = "matritca.kz"
     base_real = "https://matritca.kz"
 
-    def __init__(self, n_articles: int, port: int = 0, seed: int = 0, now: datetime = SYNTHETIC_NOW):
+    def __init__(self, n_articles: int, port: int = 0, seed: int = 0, now: datetime = SYNTHETIC_NOW,
+                 spacing: timedelta = timedelta(minutes=37), listing_limit: int | None = None):
         self.n = n_articles
         self.seed = seed
         self.now = now
+        self.spacing = spacing
+        self.listing_limit = listing_limit
         self.articles: dict[int, dict] = {i: self._make(i) for i in range(1, n_articles + 1)}
         super().__init__(None, port, name="synthetic")
 
@@ -143,7 +150,7 @@ class SyntheticMirror(CountingMirror):
         topic_word, tag, headline = rnd.choice(_SYN_TOPICS)
         place = rnd.choice(_SYN_PLACES)
         sec_slug, sec_name = rnd.choice(_SYN_SECTIONS)
-        published = self.now - timedelta(minutes=37 * (self.n - i) + 30)
+        published = (self.now - self.spacing * (self.n - i) - timedelta(minutes=30)).replace(microsecond=0)
         title = f"{headline}: {place}, выпуск {i}"
         lead = f"В {place} обсудили {topic_word}: подробности выпуска номер {i}."
         n_par = rnd.randint(3, 5)
@@ -227,16 +234,18 @@ class SyntheticMirror(CountingMirror):
         t = datetime.fromisoformat(a["published_at"]).strftime("%d.%m.%Y %H:%M")
         return f'<p class="line-news"><span class="date-news">{t}</span> <a href="{a["path"]}">{html.escape(a["title"])}</a></p>'
 
-    def _listing_html(self, page: int) -> str | None:
-        newest_first = list(range(self.n, 0, -1))
-        pages = max(1, -(-self.n // self.PAGE_SIZE))
+    def _listing_html(self, page: int, ids: list[int] | None = None, base: str = "/news/") -> str | None:
+        newest_first = list(range(self.n, 0, -1)) if ids is None else ids
+        pages = max(1, -(-len(newest_first) // self.PAGE_SIZE))
+        if ids is None and self.listing_limit:
+            pages = min(pages, self.listing_limit)
         if page < 1 or page > pages:
             return None
         chunk = newest_first[(page - 1) * self.PAGE_SIZE : page * self.PAGE_SIZE]
         rows = "\n".join(self._row(self.articles[i]) for i in chunk)
         nav = ""
         if page < pages:
-            nav = f'<div class="navigation"><a href="/news/page/{page + 1}/">Далее</a></div>'
+            nav = f'<div class="navigation"><a href="{base}page/{page + 1}/">Далее</a></div>'
         return f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Новости &raquo; Матрица</title>
 <meta name="generator" content="DataLife Engine (http://dle-news.ru)"></head><body>
 <div id="dle-content">{rows}
@@ -274,6 +283,12 @@ class SyntheticMirror(CountingMirror):
                 num = path[len("/news/page/") :].strip("/")
                 page = self._listing_html(int(num)) if num.isdigit() else None
                 return (200, html_type, page.encode()) if page else None
+            day = re.match(r"^/(\d{4})/(\d{2})/(\d{2})/(?:page/(\d+)/)?$", path)
+            if day:
+                stamp = "-".join(day.groups()[:3])
+                ids = [i for i in range(self.n, 0, -1) if self.articles[i]["published_at"][:10] == stamp]
+                page = self._listing_html(int(day.group(4) or 1), ids, "/" + "/".join(day.groups()[:3]) + "/")
+                return (200, html_type, page.encode()) if page and ids else None
             if path.startswith("/news/") and path.endswith(".html"):
                 head = path[len("/news/") :].split("-", 1)[0]
                 if head.isdigit() and int(head) in self.articles:
@@ -285,9 +300,11 @@ class SyntheticMirror(CountingMirror):
         return None
 
 
-def serve_synthetic(n_articles: int, port: int = 0, seed: int = 0, now: datetime = SYNTHETIC_NOW) -> SyntheticMirror:
-    """Serve a generated matritca-style DLE site of `n_articles` deterministic articles."""
-    return SyntheticMirror(n_articles, port=port, seed=seed, now=now)
+def serve_synthetic(n_articles: int, port: int = 0, seed: int = 0, now: datetime = SYNTHETIC_NOW,
+                    **options) -> SyntheticMirror:
+    """Serve a generated matritca-style DLE site of `n_articles` deterministic articles (options:
+    `spacing`, `listing_limit`; see SyntheticMirror)."""
+    return SyntheticMirror(n_articles, port=port, seed=seed, now=now, **options)
 
 
 if __name__ == "__main__":  # python -m mirrors.server NAME [PORT]
