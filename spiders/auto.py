@@ -38,14 +38,16 @@ class AutoSpider(NewsSpider):
         return looks_like_article(url, self.site.domain)
 
     def parse_robots(self, response):
-        for sitemap in discovery.robots_sitemaps(response.body):
+        limits = self.limits(response.url, max_entries="NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
+        for sitemap in discovery.robots_sitemaps(response.body, **limits):
             yield self.request(response.urljoin(sitemap), callback=self.parse_sitemap)
 
     def parse_front(self, response):
-        for feed in discovery.alternate_feeds(response.body, response.url):
+        limits = self.limits(response.url, max_links="NEWSARCHIVE_MAX_PAGE_LINKS", max_bytes="NEWSARCHIVE_MAX_PAGE_BYTES")
+        for feed in discovery.alternate_feeds(response.body, response.url, **limits):
             yield self.request(feed, callback=self.parse_feed)
         seen = set()
-        for link in discovery.page_links(response.body, response.url):
+        for link in discovery.page_links(response.body, response.url, **limits):
             if link not in seen and self.is_article(link):
                 seen.add(link)
                 yield self.article_request(link)

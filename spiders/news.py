@@ -7,19 +7,22 @@ the same paths: pages are fetched from the mirror, archived under the real site'
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsarchive import clock
 from newsarchive.crawl import discovery
 from newsarchive.crawl.archive import archive
+from newsarchive.crawl.failures import failure_log, reason_of
+from newsarchive.crawl.limits import limit_setting
 from newsarchive.extract import ExtractionError, article_from_page
 from newsarchive.sites import Site
-from newsarchive.store.archive import is_known_url, recently_rejected, record_failure
+from newsarchive.store.archive import is_known_url, recently_rejected
 from newsarchive.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname or self.site.domain]
         self._walk_may_stop: bool | None = None
         self._discovered: set[str] = set()
+        self._started = time.monotonic()
 
     # URLs -----------------------------------------------------------------------------
 
@@ -66,26 +70,37 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.download_failed, **kwargs)
 
     def download_failed(self, failure):
-        """An HTTP error on a listing page past the last or a guessed feed path is information; on
-        an article page, or a site that cannot be reached (DNS, refused, timeout), it is an error,
-        counted in the run's figures."""
-        url = failure.request.url
+        """A failed download, in the crawl's vocabulary (newsarchive.crawl.failures): an HTTP error
+        on a listing page past the last or a guessed feed path is information; on an article page,
+        no answer, no connection or a broken response is the site's failure; 429 and 503 are left
+        for the next run; what newsarchive refused was noted where it was refused."""
+        found = reason_of(failure)
+        if found is None:
+            return
+        reason, detail = found
+        request = failure.request
         if failure.check(HttpError):
-            status = failure.value.response.status
-            self.crawler.stats.inc_value(f"newsarchive/http_status/{status}")
-            if status in (429, 503):  # the site asked us to come back later: the next run will
-                self.crawler.stats.inc_value("newsarchive/deferred")
-                logger.warning("%s: HTTP %s for %s, left for the next run", self.name, status, url)
-            elif failure.request.meta.get("archive_url"):  # an article the site itself listed
-                self.crawler.stats.inc_value("newsarchive/article_http_errors")
-                logger.error("%s: HTTP %s for article %s", self.name, status, url)
-            else:
-                logger.info("%s: HTTP %s for %s", self.name, status, url)
-            return
-        if failure.check(IgnoreRequest):  # already archived, or robots.txt said no
-            return
-        self.crawler.stats.inc_value("newsarchive/download_errors")
-        logger.error("%s: download failed for %s: %s", self.name, url, failure.getErrorMessage())
+            self.crawler.stats.inc_value(f"newsarchive/http_status/{failure.value.response.status}")
+            if reason == "http_error" and not request.meta.get("archive_url"):
+                logger.info("%s: %s for %s", self.name, detail, request.url)
+                return
+        failure_log(self.crawler).note(reason, request.meta.get("archive_url") or request.url, detail)
+
+    def limits(self, url: str, **names: str) -> dict:
+        """Keyword arguments of a discovery function: each limit in `names` (argument → setting)
+        and on_limit, which notes a hit for `url`."""
+        found = {argument: limit_setting(self.settings, setting) for argument, setting in names.items()}
+        found["on_limit"] = lambda reason, detail: failure_log(self.crawler).note(reason, url, detail)
+        return found
+
+    def discovering(self) -> bool:
+        """False once the site has what --max-articles asked for or --max-minutes ran out: the rest
+        of a sitemap or feed is not turned into requests."""
+        enough = self.settings.getint("NEWSARCHIVE_MAX_ARTICLES")
+        if enough and self.crawler.stats.get_value("newsarchive/stored", 0) >= enough:
+            return False
+        minutes = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        return not minutes or time.monotonic() - self._started < minutes
 
     # Discovery ------------------------------------------------------------------------
 
@@ -119,17 +134,30 @@ class NewsSpider(scrapy.Spider):
                               meta={"archive_url": self.archive_url(fetch), **meta})
 
     def parse_feed(self, response):
-        for link, date in discovery.feed_entries(response.body, response.url):
+        limits = self.limits(response.url, max_items="NEWSARCHIVE_MAX_FEED_ITEMS")
+        for link, date in discovery.feed_entries(response.body, response.url, **limits):
+            if not self.discovering():
+                return
             if self.is_article(self.fetch_url(link), "feed"):
                 yield self.article_request(link, refresh=self.changed_since_archived(link, date))
 
     def parse_sitemap(self, response):
         max_age = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS")
-        sitemaps, pages = discovery.sitemap_entries(response.body, response.url)
+        limits = self.limits(response.url, max_entries="NEWSARCHIVE_MAX_SITEMAP_ENTRIES",
+                             max_children="NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
+        sitemaps, pages = discovery.sitemap_entries(response.body, response.url, **limits)
+        depth = response.meta.get("sitemap_depth", 1)  # the site entry's own sitemap is 1
+        if sitemaps and depth >= limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
+            limits["on_limit"]("too_deep", f"a sitemap index at level {depth}: its {len(sitemaps)} children not read")
+            sitemaps = []
         for loc, lastmod in sitemaps:  # the children of an index: asked conditionally
-            if discovery.is_recent(lastmod, max_age):
-                yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
+            if discovery.is_recent(lastmod, max_age) and self.discovering():
+                child = self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
+                child.meta["sitemap_depth"] = depth + 1
+                yield child
         for loc, lastmod in pages:
+            if not self.discovering():
+                return
             if discovery.is_recent(lastmod, max_age) and self.is_article(self.fetch_url(loc), "sitemap"):
                 yield self.article_request(loc, refresh=self.changed_since_archived(loc, lastmod))
 
@@ -141,7 +169,10 @@ class NewsSpider(scrapy.Spider):
             return False
         if date.tzinfo is None:
             date = date.replace(tzinfo=timezone.utc)
-        if date > (now or clock.now()):
+        try:
+            if date > (now or clock.now()):
+                return False
+        except (OverflowError, ValueError):  # a date at the calendar's edge is no news
             return False
         row = archive(self.crawler).execute(
             """SELECT a.last_seen, a.fetched_at, a.modified_at FROM article_urls u
@@ -156,7 +187,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_listing(self, response, page: int, listing: str):
         articles = []
-        for link in discovery.page_links(response.body, response.url):
+        limits = self.limits(response.url, max_links="NEWSARCHIVE_MAX_PAGE_LINKS", max_bytes="NEWSARCHIVE_MAX_PAGE_BYTES")
+        for link in discovery.page_links(response.body, response.url, **limits):
             fetch = self.fetch_url(link)
             if self.is_article(fetch) and fetch not in articles:
                 articles.append(fetch)
@@ -210,12 +242,11 @@ class NewsSpider(scrapy.Spider):
             yield article_from_page(response.body, url, fetched_at=clock.now(), site=self.site,
                                     http_encoding=_header_charset(response))
         except ExtractionError as error:  # one bad page must not stop the crawl
-            logger.error("%s: %s", url, error)
-            self.crawler.stats.inc_value("newsarchive/extraction_errors")
-            record_failure(archive(self.crawler), url, "extraction_error", site=self.site.domain, detail=str(error),
-                           run_id=getattr(self, "crawl_run_id", None))
+            failure_log(self.crawler).note(error.reason, url, str(error))
 
     def _count_selector_misses(self, response):
+        if not isinstance(response, TextResponse):  # an image or other bytes where a page was linked
+            return
         for key, selector in self.site.selectors.items():
             if not response.css(selector):
                 self.crawler.stats.inc_value(f"newsarchive/selector_miss/{key}")

@@ -26,7 +26,8 @@ COLUMNS = {
     "updated": "newsarchive/updated",
     "known": "newsarchive/skipped_known",
     "rejected": "newsarchive/rejected",
-    "errors": "log_count/ERROR",
+    "refused": "newsarchive/refused",
+    "errors": "newsarchive/errors",
 }
 
 
