@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 
 from newsarchive.cli import cli, db_option, open_archive, pairs
+from newsarchive.safetext import for_terminal
 
 
 @cli.command()
@@ -24,7 +26,8 @@ def sites(fmt, db_path):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['name']:<12} {row['domain']:<18} {row['region']:<24} {row['discovery']:<22} {row['health']}")
+        click.echo(for_terminal(f"{row['name']:<12} {row['domain']:<18} {row['region']:<24} {row['discovery']:<22} "
+                                f"{row['health']}"))
 
 
 
@@ -49,9 +52,10 @@ def health(sites, db_path):
     flagged = 0
     for report in site_health(db, domains or None):
         status = "ok" if report.ok else "FLAGGED"
-        click.echo(f"{report.site}: {status} (last run {report.last_run}, {report.pages} pages, {report.stored} stored)")
+        click.echo(for_terminal(f"{report.site}: {status} (last run {report.last_run}, {report.pages} pages, "
+                                f"{report.stored} stored)"))
         for warning in report.warnings:
-            click.echo(f"  - {warning}")
+            click.echo(for_terminal(f"  - {warning}"))
         flagged += not report.ok
     sys.exit(1 if flagged else 0)
 
@@ -147,10 +151,14 @@ def serve(host, port, open_browser, db_path):
 
     from newsarchive.serve.plugin import metadata_for
 
-    open_archive(db_path)  # a clear error for a missing archive; creates nothing else
+    open_archive(db_path).close()  # a clear error for no archive, another program's file, an older one
     metadata = Path(tempfile.mkdtemp(prefix="newsarchive-")) / "metadata.json"
     metadata.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
-    args = ["serve", str(db_path), "--metadata", str(metadata), "--host", host, "--port", str(port),
+    # An archive no one may write here (a read-only mount, a file of another user) is served as
+    # immutable: SQLite could not make the files a WAL archive is read with otherwise.
+    writable = os.access(db_path, os.W_OK) and os.access(Path(db_path).resolve().parent, os.W_OK)
+    args = ["serve", *([str(db_path)] if writable else ["--immutable", str(db_path)]), "--metadata", str(metadata),
+            "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "1000"]
     if open_browser:
         args.append("--open")
