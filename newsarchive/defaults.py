@@ -75,8 +75,12 @@ MAX_PAGE_ELEMENTS = 60_000
 #: Entries read from one sitemap URL set (the protocol's own maximum is 50,000).
 MAX_SITEMAP_ENTRIES = 50_000
 
-#: Child sitemaps followed from one sitemap index.
+#: Child sitemaps followed from one sitemap index, and per site in one crawl.
 MAX_SITEMAP_CHILDREN = 1_000
+
+#: Article URLs one site's discovery yields in one crawl (each is a request waiting in memory);
+#: past it discovery stops and the rest waits for the next crawl.
+MAX_DISCOVERED = 50_000
 
 #: Sitemap indexes within indexes: the site entry's sitemap is level 1; deeper ones are not followed.
 MAX_SITEMAP_DEPTH = 3

@@ -41,6 +41,7 @@ class NewsSpider(scrapy.Spider):
         self._walk_may_stop: bool | None = None
         self._discovered: set[str] = set()
         self._started = time.monotonic()
+        self._children = 0  # child sitemaps followed this crawl
 
     # URLs -----------------------------------------------------------------------------
 
@@ -94,13 +95,22 @@ class NewsSpider(scrapy.Spider):
         return found
 
     def discovering(self) -> bool:
-        """False once the site has what --max-articles asked for or --max-minutes ran out: the rest
-        of a sitemap or feed is not turned into requests."""
+        """False once the site has what --max-articles asked for, --max-minutes ran out or its
+        discovery found NEWSARCHIVE_MAX_DISCOVERED article URLs this crawl (the rest waits for the
+        next one): the rest of a sitemap or feed is not turned into requests."""
+        stats = self.crawler.stats
         enough = self.settings.getint("NEWSARCHIVE_MAX_ARTICLES")
-        if enough and self.crawler.stats.get_value("newsarchive/stored", 0) >= enough:
+        if enough and stats.get_value("newsarchive/stored", 0) >= enough:
             return False
-        minutes = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
-        return not minutes or time.monotonic() - self._started < minutes
+        seconds = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        if seconds and time.monotonic() - self._started >= seconds:
+            return False
+        budget = limit_setting(self.settings, "NEWSARCHIVE_MAX_DISCOVERED")
+        if stats.get_value("newsarchive/discovered", 0) >= budget:
+            failure_log(self.crawler).note("too_many_entries", self.site.base_url,
+                                           f"more than {budget} article URLs discovered: the rest waits for the next crawl")
+            return False
+        return True
 
     # Discovery ------------------------------------------------------------------------
 
@@ -142,6 +152,8 @@ class NewsSpider(scrapy.Spider):
                 yield self.article_request(link, refresh=self.changed_since_archived(link, date))
 
     def parse_sitemap(self, response):
+        if not self.discovering():
+            return
         max_age = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS")
         limits = self.limits(response.url, max_entries="NEWSARCHIVE_MAX_SITEMAP_ENTRIES",
                              max_children="NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
@@ -150,8 +162,13 @@ class NewsSpider(scrapy.Spider):
         if sitemaps and depth >= limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
             limits["on_limit"]("too_deep", f"a sitemap index at level {depth}: its {len(sitemaps)} children not read")
             sitemaps = []
+        followed = limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
         for loc, lastmod in sitemaps:  # the children of an index: asked conditionally
             if discovery.is_recent(lastmod, max_age) and self.discovering():
+                if self._children >= followed:  # across every index of this crawl
+                    limits["on_limit"]("too_many_entries", f"more than {followed} child sitemaps this crawl")
+                    break
+                self._children += 1
                 child = self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
                 child.meta["sitemap_depth"] = depth + 1
                 yield child

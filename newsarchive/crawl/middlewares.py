@@ -35,7 +35,6 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
-from scrapy.utils.url import url_is_from_any_domain
 from w3lib.url import safe_url_string
 
 from newsarchive import clock, defaults
@@ -206,7 +205,7 @@ class BackoffRetryMiddleware:
                             retry_after_max=self.retry_after_max)
         if delay is None:
             self.crawler.stats.inc_value("newsarchive/retry_after_too_long")
-            logger.warning("giving up %s: Retry-After %s is longer than %ss; the next run will try again",
+            logger.info("giving up %s: Retry-After %s is longer than %ss; the next run will try again",
                            request.url, response.headers.get(b"Retry-After", b"").decode("latin-1"),
                            self.retry_after_max)
             return response
@@ -250,11 +249,12 @@ class _RedirectGuard:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         limit = limit_setting(self.crawler.settings, "NEWSARCHIVE_MAX_REDIRECTS")
         spider = self.crawler.spider
-        domains = list(getattr(spider, "allowed_domains", None) or [])
+        domains = [d.lower() for d in getattr(spider, "allowed_domains", None) or []]
         site = getattr(spider, "site", None)
         if domains and getattr(site, "domain", None):  # www.kt.kz's pages may send us to kt.kz
-            domains.append(site.domain)
-        if domains and not url_is_from_any_domain(target, domains):
+            domains.append(site.domain.lower())
+        host = (urlsplit(target).hostname or "").lower()
+        if domains and not any(host == d or host.endswith("." + d) for d in domains):
             self._refuse(request, "offsite_redirect", f"redirected to {target}")
         if target in (url.split("#", 1)[0] for url in chain):
             self._refuse(request, "redirect_loop", f"redirected back to {target} after {len(chain)} hops")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 from bs4.dammit import UnicodeDammit
+
+# UnicodeDammit warns of every byte it replaced; what it decoded is ours to judge.
+logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
