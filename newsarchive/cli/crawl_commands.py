@@ -141,9 +141,10 @@ def import_(file, wait, db_path):
     """
     from newsarchive.store.importer import OUTCOMES, import_articles
     from newsarchive.store.lock import Locked, crawl_lock
-    from newsarchive.store.schema import open_db
+    from newsarchive.store.schema import check_writable_archive, open_db
 
     source = "<stdin>" if file.name in ("<stdin>", "-") else file.name
+    check_writable_archive(db_path)
     try:
         with crawl_lock(db_path, what="import", wait=wait, waiting=_waiting("import")):
             db = open_db(db_path)
@@ -205,11 +206,13 @@ def reparse(site, since, progress, wait, db_path):
     from newsarchive.store.lock import Locked, crawl_lock
     from newsarchive.store.reparse import reparse as run_reparse
     from newsarchive.store.reparse import select_pages
+    from newsarchive.store.schema import check_writable_archive
 
     if since and parse_iso(since) is None:
         raise click.UsageError(f"--since {since!r}: not a date (YYYY-MM-DD) or ISO 8601 time")
     if not Path(db_path).is_file():  # before the lock: no lock file beside an archive that is not there
         raise click.ClickException(f"no archive at {db_path} (crawl or import first, or pass --db)")
+    check_writable_archive(db_path)
     db = None
     try:
         with crawl_lock(db_path, what="reparse", wait=wait, waiting=_waiting("reparse")):
@@ -254,8 +257,11 @@ def upgrade(db_path):
     from newsarchive.store.lock import crawl_lock
     from newsarchive.store.schema import upgrade as upgrade_archive
 
+    from newsarchive.store.schema import check_writable_archive
+
     if not Path(db_path).is_file():  # no lock file beside an archive that is not there
         raise click.ClickException(f"no archive at {db_path}")
+    check_writable_archive(db_path)
     with crawl_lock(db_path, what="upgrade", wait=True, waiting=_waiting("upgrade")):
         before, after = upgrade_archive(db_path)
     if before == after:

@@ -16,7 +16,7 @@ from newsarchive.sites import get_site, load_sites
 from newsarchive.spiders.auto import AutoSpider
 from newsarchive.spiders.news import spider_for
 from newsarchive.store.lock import crawl_lock
-from newsarchive.store.schema import open_db
+from newsarchive.store.schema import check_writable_archive, open_db
 
 #: Settings for crawling mirrors on 127.0.0.1: no delays, no throttling (they are ours).
 MIRROR_SETTINGS = {
@@ -146,6 +146,7 @@ def crawl(
         overrides["CLOSESPIDER_TIMEOUT"] = float(max_minutes) * 60
     if progress:
         overrides["NEWSARCHIVE_PROGRESS"] = True
+    check_writable_archive(db_path)  # another program's file: refused before a lock file is made beside it
     with crawl_lock(db_path):
         db = open_db(db_path)
         run_id = start_run(db, names)

@@ -13,6 +13,7 @@ from newsarchive.search.dates import (
     periods,
 )
 from newsarchive.search.sql import build_query, search_sql
+from newsarchive.safetext import clean
 from newsarchive.textnorm import fold, fold_tag
 
 
@@ -23,6 +24,7 @@ def tags(db, like: str | None = None, since=None, until=None, limit: int | None 
     shown in its most common spelling (na_tag_spelling).
     """
     conditions, params = [], {}
+    like = clean(like) if isinstance(like, str) else None
     if like:
         conditions.append("instr(t.tag_norm, :like) > 0")
         params["like"] = fold_tag(like)

@@ -359,6 +359,29 @@ def _check_archive(conn: sqlite3.Connection, path, *, allow_new: bool, allow_old
                            "to bring it up to date")
 
 
+def check_writable_archive(path: str | Path) -> None:
+    """Raise ArchiveError, reading only, unless `path` is nothing yet, an empty file or an archive
+    a writer may open: what writers check before they take the lock (no lock file beside another
+    program's database)."""
+    target = Path(path)
+    if str(path) == ":memory:" or not target.exists():
+        return
+    if target.is_dir():
+        raise ArchiveError(f"{path} is a folder, not an archive")
+    if target.stat().st_size == 0:
+        return
+    try:
+        probe = _read_only(target)
+    except sqlite3.OperationalError as error:
+        raise ArchiveError(f"cannot open {path} to write to it: {_reason(error)}") from None
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"{path} is not an archive: {_reason(error)}") from None
+    try:
+        _check_archive(probe, path, allow_new=True, allow_older=True)
+    finally:
+        probe.close()
+
+
 def upgrade(path: str | Path) -> tuple[int, int]:
     """Bring the archive at `path` up to date (schema and stemmed index): what `newsarchive
     upgrade` does, and every writer on opening. Returns (version before, version after)."""
