@@ -6,8 +6,9 @@ Every failure of a crawl has one reason below. The crawl logs it once with its U
 `deferred` and `reasons`, a JSON object {reason: count}), keeps the URL in `failures`, and the
 exit code of `newsarchive crawl` follows the kinds:
 
-* SITE — the site failed: an HTTP error on a page it listed, no answer in time, no connection, a
-  broken response, a page that cannot be read at all. Exit code 1. Tried again on the next run.
+* SITE — the page failed: the site answered an HTTP error on a page it listed, no answer in time,
+  no connection, a broken response, a page that cannot be read at all (or, `store_error`, the
+  archive could not take it: a full disk). Exit code 1. Tried again on the next run.
 * REFUSED — newsarchive refused what the site sent: a limit (newsarchive.defaults), robots.txt,
   a redirect off the site, to another scheme, in a loop or too long. Exit code 1. A refused page
   is not downloaded again for RETRY_REJECTED_AFTER_DAYS; of a sitemap, feed or article past a
@@ -33,6 +34,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "unreachable": (SITE, "the site could not be reached (no such host, connection refused)"),
     "broken_response": (SITE, "the response broke off before its end, or was no HTTP"),
     "extraction_error": (SITE, "the page could not be read as a page"),
+    "store_error": (SITE, "the archive could not store the page (a full disk, a damaged file)"),
     # What we refused.
     "too_large": (REFUSED, "the response or page was larger than the limit"),
     "too_many_entries": (REFUSED, "a sitemap, feed or page listed more entries than the limit: the first were read"),
@@ -56,7 +58,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 #: Reasons whose page is tried again on the next run rather than after RETRY_REJECTED_AFTER_DAYS.
 RETRY_NEXT_RUN = tuple(reason for reason, (kind, _) in REASONS.items() if kind in (SITE, DEFERRED)
-                       and reason != "extraction_error")
+                       and reason not in ("extraction_error", "store_error"))
 
 
 def kind_of(reason: str) -> str:

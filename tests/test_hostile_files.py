@@ -439,3 +439,21 @@ def test_a_crawl_that_reaches_no_site_says_the_machine_seems_offline(tmp_path):
     assert "unreachable" in result.stdout
     assert len([line for line in result.stderr.splitlines() if "failed (unreachable)" in line]) <= 20, \
         "a line per page, not per retry or per library"
+
+
+def test_an_error_no_callback_foresaw_is_one_noted_line_not_a_traceback(caplog):
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from newsarchive.crawl.failures import CallbackErrors, FailureLog
+
+    crawler = get_crawler(settings_dict={"EXTENSIONS": {"newsarchive.crawl.failures.FailureLog": 1}})
+    crawler.spider = None
+    middleware = CallbackErrors.from_crawler(crawler)
+    response = HtmlResponse("https://x.kz/a/1", request=Request("https://x.kz/a/1"), body=b"<html></html>")
+    with caplog.at_level("DEBUG"):
+        assert middleware.process_spider_exception(response, RecursionError("too deep"), None) == []
+    assert crawler.stats.get_value("newsarchive/failure/extraction_error") == 1
+    noted = [r for r in caplog.records if r.name == "newsarchive.crawl.failures" and r.levelname == "ERROR"]
+    assert len(noted) == 1 and "RecursionError: too deep for https://x.kz/a/1" in noted[0].getMessage()
+    assert isinstance(crawler._newsarchive_failure_log, FailureLog) or crawler.get_extension(FailureLog)

@@ -179,13 +179,21 @@ def extract(file, url, fetched_at, encoding):
     fetched = parse_iso(fetched_at) if fetched_at else now()
     if fetched is None:
         raise click.BadParameter(f"{fetched_at!r} is not an ISO 8601 time", param_hint="--fetched-at")
-    data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    from newsarchive.defaults import MAX_PAGE_BYTES
+
+    if file == "-":  # no more than a page may hold (and one byte to tell): extract refuses larger ones
+        data = sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
+    else:
+        with open(file, "rb") as page:
+            data = page.read(MAX_PAGE_BYTES + 1)
     try:
         article = extract_article(data, url, fetched_at=fetched, site=site_for_url(url) if url else None,
                                   http_encoding=encoding)
     except ExtractionError as error:
         raise click.ClickException(f"{file}: {error}") from None
-    click.echo(json.dumps(article, ensure_ascii=False))
+    from newsarchive.safetext import for_json
+
+    click.echo(for_json(json.dumps(article, ensure_ascii=False)))
 
 
 @cli.command()

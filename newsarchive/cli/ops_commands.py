@@ -97,13 +97,13 @@ def check_live(sites, base_urls):
         raise click.UsageError(str(error)) from None
     failed = 0
     for report in run_checks(list(sites) or None, base_urls=mirrors):
-        click.echo(f"{report.site}: {'ok' if report.ok else 'CHECK'}")
+        click.echo(for_terminal(f"{report.site}: {'ok' if report.ok else 'CHECK'}"))
         for step, outcome in report.steps.items():
-            click.echo(f"  {step}: {outcome}")
+            click.echo(for_terminal(f"  {step}: {outcome}"))
         if report.article:
-            click.echo(f"  article {report.article}")
+            click.echo(for_terminal(f"  article {report.article}"))
         for key, matched in report.selectors.items():
-            click.echo(f"    selector {key}: {'matches' if matched else 'NO MATCH'}")
+            click.echo(for_terminal(f"    selector {key}: {'matches' if matched else 'NO MATCH'}"))
         failed += not report.ok
     sys.exit(1 if failed else 0)
 

@@ -31,7 +31,7 @@ from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost,
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from newsarchive.crawl.archive import archive
+from newsarchive.crawl.archive import ArchiveHandle, archive
 from newsarchive.failures import DEFERRED, REFUSED, SITE, kind_of
 from newsarchive.safetext import for_log
 from newsarchive.store.archive import record_failure
@@ -93,7 +93,7 @@ class FailureLog:
         detail = for_log(detail, 300) if detail else ""
         logger.log(level, "%s: %s (%s): %s%s", self._site(), WORDS[kind], reason,
                    f"{detail} for " if detail else "", for_log(url, 300))
-        if record:
+        if record and self.crawler.get_extension(ArchiveHandle) is not None:  # check-live keeps no archive
             spider = self.crawler.spider
             run_id = getattr(spider, "crawl_run_id", None) or self.crawler.settings.getint("NEWSARCHIVE_RUN_ID") or None
             record_failure(archive(self.crawler), url, reason, site=self._site(), detail=detail or None,
@@ -105,6 +105,26 @@ class FailureLog:
             if count > LOUD_NOTES:
                 logger.log(LEVELS[kind_of(name)], "%s: %s more %s (%s) not logged one by one; see the failures table",
                            self._site(), count - LOUD_NOTES, WORDS[kind_of(name)], name)
+
+
+class CallbackErrors:
+    """Spider middleware: an error a spider's callback did not foresee (a feed, a sitemap, a page
+    no rule expected) is noted as that page's `extraction_error`, in one line, instead of
+    Scrapy's traceback; the traceback goes to the DEBUG log. The crawl goes on."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception, spider=None):
+        logger.debug("callback error on %s", response.url, exc_info=exception)
+        url = response.request.meta.get("archive_url") if response.request else None
+        failure_log(self.crawler).note("extraction_error", url or response.url,
+                                       f"{type(exception).__name__}: {exception}")
+        return []
 
 
 def failure_log(crawler) -> FailureLog:

@@ -42,7 +42,11 @@ class ArchivePipeline:
             # Pages already downloading when --max-articles was reached: left for the next run.
             raise DropItem(f"--max-articles {self.max_articles} reached: {item.url} left for the next run",
                            log_level="DEBUG")
-        result = archive_article(archive(self.crawler), item, run_id=self.run_id, limits=self.limits)
+        try:
+            result = archive_article(archive(self.crawler), item, run_id=self.run_id, limits=self.limits)
+        except Exception as error:  # the archive failed (a full disk): noted, the crawl goes on
+            failure_log(self.crawler).note("store_error", item.url, f"{type(error).__name__}: {error}", record=False)
+            raise DropItem(f"not stored {item.url!r:.300}: {type(error).__name__}", log_level="DEBUG") from None
         for reason, detail in result.cuts:
             failure_log(self.crawler).note(reason, item.url, detail, record=False)
         if result.status == REJECTED:

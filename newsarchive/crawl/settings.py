@@ -90,6 +90,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsarchive.crawl.middlewares.GuardedRedirects": 600,
 }
+SPIDER_MIDDLEWARES = {
+    "newsarchive.crawl.failures.CallbackErrors": 950,  # next to the spider: its errors come here first
+}
 ITEM_PIPELINES = {
     "newsarchive.crawl.pipelines.ArchivePipeline": 300,
 }
