@@ -124,12 +124,14 @@ class NewsSpider(scrapy.Spider):
             yield self.request(self.site.url(path, self.base_url), callback=self.parse_listing,
                                  cb_kwargs={"page": 1, "listing": path})
 
-    def conditional_request(self, url: str, callback) -> scrapy.Request:
+    def conditional_request(self, url: str, callback, parent=None) -> scrapy.Request:
         """A feed or (child) sitemap request sent with the validators of its last full read
         (newsarchive.crawl.middlewares.ConditionalRequests); a 304 ends it there. The site entry's own
-        sitemaps are not asked conditionally: an unchanged index may list changed children."""
+        sitemaps are not asked conditionally: an unchanged index may list changed children. A
+        child sitemap is one level deeper than its `parent` (the index's response)."""
+        depth = {"sitemap_depth": parent.meta.get("sitemap_depth", 1) + 1} if parent is not None else {}
         return self.request(url, callback=callback,
-                              meta={"conditional": True, "validator_url": self.archive_url(url)})
+                              meta={"conditional": True, "validator_url": self.archive_url(url), **depth})
 
     def article_request(self, url: str, **meta) -> scrapy.Request:
         fetch = self.fetch_url(url)
@@ -158,25 +160,32 @@ class NewsSpider(scrapy.Spider):
         limits = self.limits(response.url, max_entries="NEWSARCHIVE_MAX_SITEMAP_ENTRIES",
                              max_children="NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
         sitemaps, pages = discovery.sitemap_entries(response.body, response.url, **limits)
-        depth = response.meta.get("sitemap_depth", 1)  # the site entry's own sitemap is 1
-        if sitemaps and depth >= limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
-            limits["on_limit"]("too_deep", f"a sitemap index at level {depth}: its {len(sitemaps)} children not read")
-            sitemaps = []
-        followed = limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
-        for loc, lastmod in sitemaps:  # the children of an index: asked conditionally
-            if discovery.is_recent(lastmod, max_age) and self.discovering():
-                if self._children >= followed:  # across every index of this crawl
-                    limits["on_limit"]("too_many_entries", f"more than {followed} child sitemaps this crawl")
-                    break
-                self._children += 1
-                child = self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
-                child.meta["sitemap_depth"] = depth + 1
-                yield child
+        recent = [(loc, lastmod) for loc, lastmod in sitemaps if discovery.is_recent(lastmod, max_age)]
+        for loc, _ in self.bounded_children(response, recent, limits["on_limit"]):  # an index's children
+            yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap, response)
         for loc, lastmod in pages:
             if not self.discovering():
                 return
             if discovery.is_recent(lastmod, max_age) and self.is_article(self.fetch_url(loc), "sitemap"):
                 yield self.article_request(loc, refresh=self.changed_since_archived(loc, lastmod))
+
+    def bounded_children(self, response, sitemaps, on_limit):
+        """The (recent) children of a sitemap index the crawl may follow: none of an index at
+        NEWSARCHIVE_MAX_SITEMAP_DEPTH (the site entry's own sitemap is level 1), and no more than
+        NEWSARCHIVE_MAX_SITEMAP_CHILDREN in the whole crawl of the site."""
+        depth = response.meta.get("sitemap_depth", 1)
+        if sitemaps and depth >= limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
+            on_limit("too_deep", f"a sitemap index at level {depth}: its {len(sitemaps)} children not read")
+            return
+        most = limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
+        for child in sitemaps:
+            if not self.discovering():
+                return
+            if self._children >= most:
+                on_limit("too_many_entries", f"more than {most} child sitemaps this crawl")
+                return
+            self._children += 1
+            yield child
 
     def changed_since_archived(self, url: str, date: datetime | None, now: datetime | None = None) -> bool:
         """Is `url` archived, and does its feed or sitemap date say it changed after we last stored

@@ -568,3 +568,15 @@ def test_hostile_site_crawl_ends_bounded_says_why_and_leaves_the_archive_as_it_w
         if expected[0] in ("refused", "failed", "deferred"):
             url = f"https://hostile.kz{path}"
             assert sum(1 for line in lines if line.endswith(f" for {url}") and "crawl.failures" in line) == 1, (case, context)
+
+
+def test_a_sitemap_gzip_file_is_read_up_to_the_limit_never_past_it():
+    """What reads a `.xml.gz` sitemap (a file, not a Content-Encoding) uses limits.gunzip."""
+    import gzip
+
+    from newsarchive.crawl.limits import gunzip
+
+    assert gunzip(gzip.compress(b"<urlset/>"), 100) == b"<urlset/>"
+    assert gunzip(gzip.compress(b"<a>") + gzip.compress(b"</a>"), 100) == b"<a></a>"
+    assert gunzip(hostile.compression_bomb(GB), 32 * MB) is None
+    assert gunzip(gzip.compress(b"x" * 1000)[:-8], 10_000) is None and gunzip(b"<urlset/>", 100) is None

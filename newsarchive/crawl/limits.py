@@ -14,6 +14,7 @@ its log lines about sizes are ours to write, so they are not written twice.
 from __future__ import annotations
 
 import logging
+import zlib
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
@@ -37,6 +38,31 @@ def limit_setting(settings, name: str) -> int:
     a crawler built without newsarchive.crawl.settings is bounded all the same."""
     value = settings.getint(name, 0) if name in settings else 0
     return value or getattr(defaults, name.removeprefix("NEWSARCHIVE_"))
+
+
+def gunzip(data: bytes, limit: int) -> bytes | None:
+    """A gzip file's contents (a sitemap served as `.xml.gz`), or None when they are larger than
+    `limit` bytes or no gzip: decompressed up to the limit, never past it (a gzip bomb costs the
+    limit). Concatenated gzip members are read as one file, as gzip does."""
+    out, size = [], 0
+    while data:
+        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while data:
+                chunk = unpacker.decompress(data, limit + 1 - size)
+                size += len(chunk)
+                out.append(chunk)
+                if size > limit:
+                    return None
+                data = unpacker.unconsumed_tail
+                if unpacker.eof:
+                    break
+        except zlib.error:
+            return None
+        if not unpacker.eof:
+            return None  # cut short
+        data = unpacker.unused_data
+    return b"".join(out)
 
 
 class _SizeMessages(logging.Filter):
