@@ -120,6 +120,8 @@ class CallbackErrors:
         return cls(crawler)
 
     def process_spider_exception(self, response, exception, spider=None):
+        if isinstance(exception, IgnoreRequest):  # an HTTP error of a request without errback: Scrapy's to say
+            return None
         logger.debug("callback error on %s", response.url, exc_info=exception)
         url = response.request.meta.get("archive_url") if response.request else None
         failure_log(self.crawler).note("extraction_error", url or response.url,

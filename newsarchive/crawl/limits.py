@@ -2,7 +2,8 @@
 
 `BoundedResponses` takes the place of Scrapy's HttpCompressionMiddleware (it is one, with limits).
 An article page (a request with meta["archive_url"]) and any response that is not an XML
-document may be NEWSARCHIVE_MAX_PAGE_BYTES; feeds and sitemaps NEWSARCHIVE_MAX_RESPONSE_BYTES.
+document (nor a gzip file) may be NEWSARCHIVE_MAX_PAGE_BYTES; feeds and sitemaps
+NEWSARCHIVE_MAX_RESPONSE_BYTES.
 A download is stopped as soon as its announced length or the bytes received pass the limit, and
 a compressed body is decompressed only up to it (a gzip bomb costs no more than the limit): the
 response is refused, noted once as `too_large` (newsarchive.crawl.failures) and never parsed.
@@ -25,17 +26,22 @@ from newsarchive.crawl.failures import Refused, failure_log
 
 #: How an XML document (a feed, a sitemap) starts, after white space and a byte-order mark.
 _XML_STARTS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf:rdf", b"<!--")
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
-def looks_like_xml(body: bytes) -> bool:
-    """Does `body` start like an XML document rather than an HTML page or anything else?"""
+def looks_like_document(body: bytes) -> bool:
+    """Does `body` start like an XML document (or a gzip file: a sitemap served as .xml.gz) rather
+    than an HTML page or anything else?"""
+    if body.startswith(_GZIP_MAGIC):
+        return True
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(_XML_STARTS) and not head.startswith(b"<!doctype html")
 
 
 def limit_setting(settings, name: str) -> int:
-    """The NEWSARCHIVE_* limit `name` of a crawl's settings, else its default (newsarchive.defaults):
-    a crawler built without newsarchive.crawl.settings is bounded all the same."""
+    """The NEWSARCHIVE_* limit `name` of a crawl's settings, else (also for 0: no limit is no
+    option) its default in newsarchive.defaults: a crawler built without
+    newsarchive.crawl.settings is bounded all the same."""
     value = settings.getint(name, 0) if name in settings else 0
     return value or getattr(defaults, name.removeprefix("NEWSARCHIVE_"))
 
@@ -101,7 +107,7 @@ class BoundedResponses(HttpCompressionMiddleware):
         once the body is known, for anything that is not an XML document."""
         if request.meta.get("archive_url"):
             return self.max_page
-        if body is not None and not looks_like_xml(body):
+        if body is not None and not looks_like_document(body):
             return min(self.max_page, self.max_response)
         return self.max_response
 
