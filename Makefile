@@ -23,9 +23,9 @@ install: $(STAMP)
 crawl: $(STAMP)
 	$(BIN)/newsarchive crawl $(SITES) --db $(DB) $(if $(SINCE),--since $(SINCE))
 
-## Every test, offline.
+## Every test, offline; one worker per core (pytest-xdist): most tests crawl mirrors in subprocesses.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## The whole path offline on the bundled mirrors, ending in a search.
 demo: $(STAMP)

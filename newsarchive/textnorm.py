@@ -32,6 +32,7 @@ ANALYSER = (f"pymorphy3 {version('pymorphy3')} dicts {version('pymorphy3-dicts-r
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _stemmers = {lang: Stemmer.Stemmer(name) for lang, name in (("ru", "russian"), ("en", "english"))}
 _SURNAME_SUFFIX = re.compile(r"(?<=\w\w\w)(?:ов|ев|ин|ын)$")
 #: Parts of speech as far as telling two lemmas of one spelling apart goes.
@@ -66,7 +67,12 @@ def word_tokens(word: str) -> tuple[str, ...]:
         return (word,)
     if word.isascii():
         return (_stemmers["en"].stemWord(word),)
-    lemmas = {_lemma_token(parse.normal_form, parse.tag.POS) for parse in _morph.parse(word) if parse.is_known}
+    lemmas = set()
+    if _CYRILLIC.search(word):  # the dictionary is Russian; pymorphy3 fails on some other scripts
+        try:
+            lemmas = {_lemma_token(parse.normal_form, parse.tag.POS) for parse in _morph.parse(word) if parse.is_known}
+        except ValueError:  # a character unicodedata has no name for (pymorphy3's shape check)
+            lemmas = set()
     if lemmas:
         return tuple(sorted(lemmas))
     return (_SURNAME_SUFFIX.sub("", _stemmers["ru"].stemWord(word)),)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 #: Query parameters that only track where a reader came from.
 TRACKING_PARAMS = re.compile(
@@ -18,6 +18,7 @@ _NOT_ARTICLE = re.compile(
 #: A path that is only a date: a day or month archive (/2026/11/24/, /2026/11/), a listing.
 _DATE_ONLY = re.compile(r"^(?:/[a-z]{2})?/(?:19|20)\d\d/\d{1,2}(?:/\d{1,2})?/?$")
 _ARTICLE_HINT = re.compile(r"\d{4,}|\.html?$|/\d{4}/\d{2}/|-[a-z0-9]+-[a-z0-9]+", re.IGNORECASE)
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\xa0\s]")
 _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html$|$)", re.IGNORECASE)
 
 
@@ -28,17 +29,28 @@ def canonicalize_url(url: str) -> str:
     Raises ValueError for a URL that cannot be parsed (a bad port, a broken IPv6 literal)."""
     parts = urlsplit(url.strip())
     scheme = "https" if parts.scheme.lower() in ("http", "https", "") else parts.scheme.lower()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if host.startswith("m.") and "." in host[2:]:  # the mobile edition, not a domain called m.kz
-        host = host[2:]
+    host = _site_host((parts.hostname or "").lower())
     port = parts.port  # ValueError for a port that is not a number in range
     netloc = host if port in (None, 80, 443) else f"{host}:{port}"
-    path = _AMP_PATH.sub("", parts.path) or "/"
+    path = parts.path if parts.path.startswith("/") else "/" + parts.path
+    path = _UNSAFE.sub(lambda m: quote(m.group()), path)  # no address holds a space or a control character
+    path = _AMP_PATH.sub("", path) or "/"
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
         path = path.rstrip("/")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def _site_host(host: str) -> str:
+    """A host without its www. and its mobile edition's m. (as often as they are stacked)."""
+    while True:
+        if host.startswith("www."):
+            host = host[4:]
+        elif host.startswith("m.") and "." in host[2:]:  # the mobile edition, not a domain called m.kz
+            host = host[2:]
+        else:
+            return host
 
 
 def looks_like_article(url: str, host: str) -> bool:

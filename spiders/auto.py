@@ -42,7 +42,8 @@ class AutoSpider(NewsSpider):
         return looks_like_article(url, self.site.domain)
 
     def parse_robots(self, response):
-        for sitemap in discovery.robots_sitemaps(response.body):
+        limits = self.limits(response.url, max_entries="NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
+        for sitemap in discovery.robots_sitemaps(response.body, **limits):
             yield self.request(response.urljoin(sitemap), callback=self.parse_sitemap)
 
     def day_pattern(self) -> str | None:
@@ -51,7 +52,7 @@ class AutoSpider(NewsSpider):
     def parse_front(self, response):
         """The front page: the feeds it advertises, its articles, and the walks of its pagination
         and of the news listings it links to ("Все новости", /news/, …)."""
-        for feed in discovery.alternate_feeds(response.body, response.url):
+        for feed in discovery.alternate_feeds(response.body, response.url, **self.page_limits(response.url)):
             yield self.request(feed, callback=self.parse_feed)
         self._day_pattern = discovery.day_archive(response.body, response.url)
         listings = discovery.listing_links(response.body, response.url)

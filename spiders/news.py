@@ -8,20 +8,23 @@ the same paths: pages are fetched from the mirror, archived under the real site'
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsarchive import clock, defaults
 from newsarchive.crawl import discovery
 from newsarchive.crawl.archive import archive
+from newsarchive.crawl.failures import failure_log, reason_of
+from newsarchive.crawl.limits import limit_setting
 from newsarchive.crawl.walks import BackfillWalks
 from newsarchive.extract import ExtractionError, article_from_page
 from newsarchive.sites import Site
-from newsarchive.store.archive import is_known_url, recently_rejected, record_failure
+from newsarchive.store.archive import is_known_url, recently_rejected
 from newsarchive.urls import canonicalize_url, looks_like_article
 
 logger = logging.getLogger(__name__)
@@ -45,6 +48,9 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         self._shapes: set[str] = set()  # their URL shapes (discovery.url_shape)
         self._passed: dict[str, list[str]] = {}  # article-like links the patterns missed, by shape
         self._feeds = {canonicalize_url(self.site.url(path)) for path in self.site.discovery.feeds}
+        self._started = time.monotonic()
+        self._children = 0  # child sitemaps followed this crawl
+        self.discovery_cut = False  # NEWSARCHIVE_MAX_DISCOVERED reached: the rest waits for the next crawl
         self.init_backfill(since)  # ValueError for a malformed date
 
     # URLs -----------------------------------------------------------------------------
@@ -75,26 +81,56 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=errback or self.download_failed, **kwargs)
 
     def download_failed(self, failure):
-        """An HTTP error on a listing page past the last or a guessed feed path is information; on
-        an article page, or a site that cannot be reached (DNS, refused, timeout), it is an error,
-        counted in the run's figures."""
-        url = failure.request.url
+        """A failed download, in the crawl's vocabulary (newsarchive.crawl.failures): an HTTP error
+        on a listing page past the last or a guessed feed path is information; on an article page,
+        no answer, no connection or a broken response is the site's failure; 429 and 503 are left
+        for the next run; what newsarchive refused was noted where it was refused."""
+        found = reason_of(failure)
+        if found is None:
+            return
+        reason, detail = found
+        request = failure.request
         if failure.check(HttpError):
-            status = failure.value.response.status
-            self.crawler.stats.inc_value(f"newsarchive/http_status/{status}")
-            if status in (429, 503):  # the site asked us to come back later: the next run will
-                self.crawler.stats.inc_value("newsarchive/deferred")
-                logger.warning("%s: HTTP %s for %s, left for the next run", self.name, status, url)
-            elif failure.request.meta.get("archive_url"):  # an article the site itself listed
-                self.crawler.stats.inc_value("newsarchive/article_http_errors")
-                logger.error("%s: HTTP %s for article %s", self.name, status, url)
-            else:
-                logger.info("%s: HTTP %s for %s", self.name, status, url)
-            return
-        if failure.check(IgnoreRequest):  # already archived, or robots.txt said no
-            return
-        self.crawler.stats.inc_value("newsarchive/download_errors")
-        logger.error("%s: download failed for %s: %s", self.name, url, failure.getErrorMessage())
+            self.crawler.stats.inc_value(f"newsarchive/http_status/{failure.value.response.status}")
+            if reason == "http_error" and not request.meta.get("archive_url"):
+                logger.info("%s: %s for %s", self.name, detail, request.url)
+                return
+        failure_log(self.crawler).note(reason, request.meta.get("archive_url") or request.url, detail)
+
+    def limits(self, url: str, **names: str) -> dict:
+        """Keyword arguments of a discovery function: each limit in `names` (argument → setting)
+        and on_limit, which notes a hit for `url`."""
+        found = {argument: limit_setting(self.settings, setting) for argument, setting in names.items()}
+        found["on_limit"] = lambda reason, detail: failure_log(self.crawler).note(reason, url, detail)
+        return found
+
+    def page_limits(self, url: str) -> dict:
+        """`limits` of an HTML page's links (page_links, alternate_feeds)."""
+        return self.limits(url, max_links="NEWSARCHIVE_MAX_PAGE_LINKS", max_bytes="NEWSARCHIVE_MAX_PAGE_BYTES")
+
+    def sitemap_limits(self, url: str) -> dict:
+        """`limits` of a sitemap's entries (sitemap_entries)."""
+        return self.limits(url, max_entries="NEWSARCHIVE_MAX_SITEMAP_ENTRIES",
+                           max_children="NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
+
+    def discovering(self) -> bool:
+        """False once the site has what --max-articles asked for, --max-minutes ran out or its
+        discovery found NEWSARCHIVE_MAX_DISCOVERED article URLs this crawl (the rest waits for the
+        next one): the rest of a sitemap or feed is not turned into requests."""
+        stats = self.crawler.stats
+        enough = self.settings.getint("NEWSARCHIVE_MAX_ARTICLES")
+        if enough and stats.get_value("newsarchive/stored", 0) >= enough:
+            return False
+        seconds = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        if seconds and time.monotonic() - self._started >= seconds:
+            return False
+        budget = limit_setting(self.settings, "NEWSARCHIVE_MAX_DISCOVERED")
+        if stats.get_value("newsarchive/discovered", 0) >= budget:
+            self.discovery_cut = True
+            failure_log(self.crawler).note("too_many_entries", self.site.base_url,
+                                           f"more than {budget} article URLs discovered: the rest waits for the next crawl")
+            return False
+        return True
 
     # Discovery ------------------------------------------------------------------------
 
@@ -114,12 +150,14 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
             yield self.request(self.site.url(path, self.base_url), callback=self.parse_listing,
                                  cb_kwargs={"page": 1, "listing": path})
 
-    def conditional_request(self, url: str, callback) -> scrapy.Request:
+    def conditional_request(self, url: str, callback, parent=None) -> scrapy.Request:
         """A feed or (child) sitemap request sent with the validators of its last full read
         (newsarchive.crawl.middlewares.ConditionalRequests); a 304 ends it there. The site entry's own
-        sitemaps are not asked conditionally: an unchanged index may list changed children."""
+        sitemaps are not asked conditionally: an unchanged index may list changed children. A
+        child sitemap is one level deeper than its `parent` (the index's response)."""
+        depth = {"sitemap_depth": parent.meta.get("sitemap_depth", 1) + 1} if parent is not None else {}
         return self.request(url, callback=callback,
-                              meta={"conditional": True, "validator_url": self.archive_url(url)})
+                              meta={"conditional": True, "validator_url": self.archive_url(url), **depth})
 
     def article_request(self, url: str, **meta) -> scrapy.Request:
         fetch = self.fetch_url(url)
@@ -135,26 +173,50 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
                             meta=meta)
 
     def parse_feed(self, response):
-        entries = discovery.feed_entries(response.body, response.url)
+        limits = self.limits(response.url, max_items="NEWSARCHIVE_MAX_FEED_ITEMS")
+        entries = discovery.feed_entries(response.body, response.url, **limits)
         dates = {self.fetch_url(link): date for link, date in entries}
         for fetch in self.listing_articles([link for link, _ in entries], "feed"):
+            if not self.discovering():
+                return
             yield self.article_request(fetch, refresh=self.changed_since_archived(fetch, dates.get(fetch)))
 
     def parse_sitemap(self, response):
-        body = self.sitemap_body(response)
-        if body is None:
+        if not self.discovering():
             return
+        body = self.sitemap_body(response)
         if self.window:
             yield from self.parse_sitemap_since(response, body)
             return
         max_age = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS")
-        sitemaps, pages = discovery.sitemap_entries(body, response.url)
-        for loc, lastmod in sitemaps:  # the children of an index: asked conditionally
-            if discovery.is_recent(lastmod, max_age):
-                yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap)
+        limits = self.sitemap_limits(response.url)
+        sitemaps, pages = discovery.sitemap_entries(body, response.url, **limits)
+        recent = [(loc, lastmod) for loc, lastmod in sitemaps if discovery.is_recent(lastmod, max_age)]
+        for loc, _ in self.bounded_children(response, recent, limits["on_limit"]):  # an index's children
+            yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap, response)
         for loc, lastmod in pages:
+            if not self.discovering():
+                return
             if discovery.is_recent(lastmod, max_age) and self.is_article(self.fetch_url(loc), "sitemap"):
                 yield self.article_request(loc, refresh=self.changed_since_archived(loc, lastmod))
+
+    def bounded_children(self, response, sitemaps, on_limit):
+        """The (recent) children of a sitemap index the crawl may follow: none of an index at
+        NEWSARCHIVE_MAX_SITEMAP_DEPTH (the site entry's own sitemap is level 1), and no more than
+        NEWSARCHIVE_MAX_SITEMAP_CHILDREN in the whole crawl of the site."""
+        depth = response.meta.get("sitemap_depth", 1)
+        if sitemaps and depth >= limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
+            on_limit("too_deep", f"a sitemap index at level {depth}: its {len(sitemaps)} children not read")
+            return
+        most = limit_setting(self.settings, "NEWSARCHIVE_MAX_SITEMAP_CHILDREN")
+        for child in sitemaps:
+            if not self.discovering():
+                return
+            if self._children >= most:
+                on_limit("too_many_entries", f"more than {most} child sitemaps this crawl")
+                return
+            self._children += 1
+            yield child
 
     def changed_since_archived(self, url: str, date: datetime | None, now: datetime | None = None) -> bool:
         """Is `url` archived, and does its feed or sitemap date say it changed after we last stored
@@ -164,7 +226,10 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
             return False
         if date.tzinfo is None:
             date = date.replace(tzinfo=timezone.utc)
-        if date > (now or clock.now()):
+        try:
+            if date > (now or clock.now()):
+                return False
+        except (OverflowError, ValueError):  # a date at the calendar's edge is no news
             return False
         row = archive(self.crawler).execute(
             """SELECT a.last_seen, a.fetched_at, a.modified_at FROM article_urls u
@@ -181,7 +246,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         self.crawler.stats.inc_value("newsarchive/listing_pages")
         if self.site.light and page == 1:  # a light entry's front page may be a listing (/ru/)
             yield from self.parse_front_feeds(response)
-        articles = self.listing_articles(discovery.page_links(response.body, response.url))
+        articles = self.listing_articles(discovery.page_links(response.body, response.url, **self.page_limits(response.url)))
         for url in articles:
             yield self.article_request(url)
         next_page = self._next_listing_page(response, page, listing)
@@ -228,7 +293,8 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         """The article links (fetch URLs, once each, in page order) of a listing page or feed: those
         the entry's article patterns match. When they match none while at least
         SCHEME_CHANGE_MIN_LINKS links look like articles of the site (newsarchive.urls.looks_like_article),
-        the site has most likely moved its articles to another URL shape: those links are taken
+        (and at most SCHEME_CHANGE_MAX_LINKS), the site has most likely moved its articles to another URL
+        shape: those links are taken
         instead, and their shapes learnt, so that on a page where the old and the new shape meet the
         new one is taken too (and links of a shape learnt later that such a page passed over are
         added then). Counted in newsarchive/generic_links (site_runs.generic_links; `health` flags it)."""
@@ -242,7 +308,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
             elif self.site.discovery.generic_fallback and looks_like_article(self.archive_url(fetch), self.site.domain):
                 generic.append(fetch)
         earlier = []
-        if not articles and len(generic) >= defaults.SCHEME_CHANGE_MIN_LINKS:
+        if not articles and defaults.SCHEME_CHANGE_MIN_LINKS <= len(generic) <= defaults.SCHEME_CHANGE_MAX_LINKS:
             shapes = {discovery.url_shape(self.archive_url(url)) for url in generic} - self._shapes
             self._shapes.update(shapes)
             for shape in shapes:  # links of that shape passed over on pages where both shapes met
@@ -271,7 +337,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         return self.request(self.site.url("/", self.base_url), callback=self.parse_front_feeds, dont_filter=True)
 
     def parse_front_feeds(self, response):
-        for feed in discovery.alternate_feeds(response.body, response.url):
+        for feed in discovery.alternate_feeds(response.body, response.url, **self.page_limits(response.url)):
             fetch = self.fetch_url(feed)
             if urlsplit(fetch).hostname != urlsplit(self.base_url).hostname or "comment" in fetch.lower():
                 continue
@@ -280,15 +346,11 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
                 self.crawler.stats.inc_value("newsarchive/advertised_feeds")
                 yield self.conditional_request(fetch, self.parse_feed)
 
-    def sitemap_body(self, response) -> bytes | None:
-        """The XML of a sitemap response, gunzipped when it is a .xml.gz file, at most
-        NEWSARCHIVE_SITEMAP_MAX_BYTES once decompressed; None (and a warning) past that."""
-        try:
-            return discovery.sitemap_body(response.body, self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_BYTES"))
-        except discovery.SitemapTooLarge as error:
-            self.crawler.stats.inc_value("newsarchive/sitemap_too_large")
-            logger.warning("%s: sitemap %s skipped: %s", self.name, response.url, error)
-            return None
+    def sitemap_body(self, response) -> bytes:
+        """The XML of a sitemap response, gunzipped when it is a .xml.gz file: at most
+        NEWSARCHIVE_MAX_RESPONSE_BYTES once decompressed, else nothing (noted as too_large)."""
+        limit = limit_setting(self.settings, "NEWSARCHIVE_MAX_RESPONSE_BYTES")
+        return discovery.sitemap_body(response.body, limit, self.limits(response.url)["on_limit"])
 
     # Articles -------------------------------------------------------------------------
 
@@ -300,16 +362,15 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
             yield article_from_page(response.body, url, fetched_at=clock.now(), site=self.site,
                                     http_encoding=_header_charset(response))
         except ExtractionError as error:  # one bad page must not stop the crawl
-            logger.error("%s: %s", url, error)
-            self.crawler.stats.inc_value("newsarchive/extraction_errors")
-            record_failure(archive(self.crawler), url, "extraction_error", site=self.site.domain, detail=str(error),
-                           run_id=getattr(self, "crawl_run_id", None))
+            failure_log(self.crawler).note(error.reason, url, str(error))
 
     def response_encoding(self, response) -> str | None:
         """The charset of a response's Content-Type header."""
         return _header_charset(response)
 
     def _count_selector_misses(self, response):
+        if not isinstance(response, TextResponse):  # an image or other bytes where a page was linked
+            return
         for key, selector in self.site.selectors.items():
             if not response.css(selector):
                 self.crawler.stats.inc_value(f"newsarchive/selector_miss/{key}")

@@ -308,8 +308,9 @@ def test_gzipped_sitemap_is_read_within_its_bound():
     xml = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://x.kz/a-1-2</loc></url></urlset>'
     assert discovery.sitemap_body(gzip.compress(xml)) == xml
     assert discovery.sitemap_body(xml) == xml
-    with pytest.raises(discovery.SitemapTooLarge):
-        discovery.sitemap_body(gzip.compress(xml * 100), max_size=len(xml) * 10)
+    hits = []
+    assert discovery.sitemap_body(gzip.compress(xml * 100), len(xml) * 10, lambda *hit: hits.append(hit)) == b""
+    assert [reason for reason, _ in hits] == ["too_large"]
     assert discovery.sitemap_body(b"\x1f\x8bnot gzip at all") == b""
 
 

@@ -71,7 +71,7 @@ def test_article_pages_that_fail_are_errors_and_flag_the_site(tmp_path):
     with serve_mirror(mirror) as server:
         result = crawl_mirrors(db_path, {"matritca": server})
     assert result.returncode == 1, result.stdout  # finished, but pages failed
-    assert "HTTP 404 for article" in result.stderr
+    assert "failed (http_error): HTTP 404 for https://matritca.kz/news/" in result.stderr
     db = open_db(db_path, create=False)
     report = site_health(db, "matritca.kz")
     assert any("no article page could be downloaded" in w for w in report.warnings), report

@@ -34,3 +34,10 @@ def test_words_the_dictionary_does_not_know_fall_back_to_a_stemmer():
     assert word_tokens("payments") == word_tokens("payment")  # Latin: the English stemmer
     assert word_tokens("2026") == ("2026",)
     assert index_text(None) == index_text("") == ""
+
+
+def test_a_character_without_a_unicode_name_is_a_token_not_a_crash():
+    # pymorphy3 asks unicodedata for each letter's name and fails on letters that have none
+    # (a Tangut ideograph in Python 3.11): found by tests/test_properties.py.
+    assert word_tokens("𗀀") == ("𗀀",)
+    assert word_tokens("а𗀀") and index_text("пенсии а𗀀") == "пенсия " + " ".join(word_tokens("а𗀀"))

@@ -12,7 +12,7 @@ from newsarchive.cli import cli, db_option, open_archive, pairs
 from newsarchive.clock import now, parse_iso
 
 #: Exit codes of `newsarchive crawl` (documented in its --help and README.md).
-EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
+EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_OFFLINE = 0, 1, 3, 2, 4, 5
 
 
 @cli.command(context_settings={"max_content_width": 100})
@@ -20,10 +20,12 @@ EXIT_OK, EXIT_ERRORS, EXIT_LOCKED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 3, 2, 4
 @click.option("--url", help="Archive an unknown site by discovering its feeds, sitemaps and articles.")
 @click.option("--base-url", "base_urls", multiple=True, metavar="SITE=URL",
               help="Fetch SITE from a mirror serving the same paths (repeatable).")
-@click.option("--max-articles", type=int, help="Stop each site after this many articles.")
-@click.option("--max-minutes", type=float, help="Stop each site after this many minutes.")
-@click.option("--max-pages", type=int, help="Listing pages walked per listing (default: the site entry's; "
-                                            "a backfill's: NEWSARCHIVE_BACKFILL_MAX_PAGES, 500).")
+@click.option("--max-articles", type=click.IntRange(min=1), help="Stop each site after storing this many articles.")
+@click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True),
+              help="Stop each site after this many minutes (discovery included).")
+@click.option("--max-pages", type=click.IntRange(min=1),
+              help="Listing pages walked per listing (default: the site entry's; a backfill's: "
+                   "NEWSARCHIVE_BACKFILL_MAX_PAGES, 500).")
 @click.option("--since", metavar="DATE",
               help="Backfill: archive what each site published since DATE (YYYY-MM-DD), walking listings, "
                    "sitemaps and day archives back to it. A killed backfill carries on in the next crawl.")
@@ -42,7 +44,7 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, since, pr
     Fetches only what is new: archived articles are not downloaded again, feeds and sitemaps
     are asked with If-None-Match/If-Modified-Since, an article is fetched again only when its
     feed or sitemap date is later than what is stored (its old version is kept), and listing
-    walks stop at the first page whose articles are all archived. One crawl at a time per
+    walks stop at the first page whose articles are all archived. One writer at a time per
     archive (lock file DB.lock). Made for cron: see `newsarchive schedule`. When it finishes, the
     watches deliver what is new (`newsarchive watch run`; --no-watches leaves them).
 
@@ -59,25 +61,43 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, since, pr
                  listings end before DATE
     A backfill that is killed or cut short carries on in the next crawl of the site.
 
+    What a site sends is bounded (sizes, entries, text: NEWSARCHIVE_* settings, see README).
+    Every failure is logged once with its URL and counted per site in one vocabulary: what
+    the site did (HTTP errors, timeouts, unreachable), what newsarchive refused (limits,
+    robots.txt, redirects off the site or in loops), what was left for the next run (429, 503).
+
     \b
     Exit codes:
-      0  finished (also when stopped by --max-articles or --max-minutes)
-      1  finished, but pages failed with errors (see the log and `newsarchive health`)
-      2  bad usage (unknown site, malformed option)
-      3  another crawl holds the archive's lock: nothing was done
+      0  finished: every page stored, known, or left for the next run (429/503,
+         Retry-After); also when stopped by --max-articles or --max-minutes
+      1  finished, but pages failed (HTTP errors, timeouts, broken responses) or
+         were refused (limits, robots.txt, redirects); see the log, the failures
+         table and `newsarchive health`
+      2  bad usage (unknown site, malformed option, SITES with --url)
+      3  another crawl holds the archive's lock (or an import, a reparse): nothing
+         was done
       4  interrupted (SIGINT/SIGTERM); the next run carries on where this one stopped
+      5  no site could be reached at all: the machine seems offline (or its DNS is
+         down); nothing was fetched
     """
     from newsarchive.crawl import runner
     from newsarchive.sites import SiteError, get_site
     from newsarchive.store.lock import Locked
 
+    if url and sites:
+        raise click.UsageError(f"give site names or --url, not both (--url crawls one unknown site; "
+                               f"got {' '.join(sites)} and --url {url})")
     try:
         mirrors = pairs(base_urls, "--base-url")
         overrides = pairs(settings, "--set")
         for name in [*sites, *mirrors]:
             get_site(name)
         mirrors = {get_site(name).name: url for name, url in mirrors.items()}
-    except (SiteError, click.BadParameter) as error:
+        if url:
+            url = runner.check_site_url(url)
+        for name, mirror in mirrors.items():
+            runner.check_site_url(mirror, f"--base-url {name}=")
+    except (SiteError, click.BadParameter, runner.CrawlUsageError) as error:
         raise click.UsageError(str(error)) from None
     if since:
         from newsarchive.clock import now as clock_now
@@ -101,37 +121,87 @@ def crawl(sites, url, base_urls, max_articles, max_minutes, max_pages, since, pr
     except Locked as error:
         click.echo(f"newsarchive crawl: {error}", err=True)
         sys.exit(EXIT_LOCKED)
-    errors = 0
+    except runner.CrawlUsageError as error:
+        raise click.UsageError(str(error)) from None
+    sys.exit(_report(summary))
+
+
+def _report(summary) -> int:
+    """Print a crawl's summary (a line per site, its failures by kind and reason) and return the
+    exit code that follows it."""
+    from newsarchive.failures import DEFERRED, REFUSED, SITE, kind_of
+    from newsarchive.safetext import for_terminal
+
+    words = {SITE: "failed", REFUSED: "refused", DEFERRED: "left for the next run"}
     for site, row in sorted(summary.figures.items()):
-        errors += row["errors"]
         reached = (f"; {row['listing_pages']} listing pages walked, back to {row['reached']}"
                    if row.get("reached") else "")
-        click.echo(f"{site}: {row['new']} new, {row['updated']} updated, {row['unchanged']} unchanged, "
-                   f"{row['duplicates']} duplicates, {row['rejected']} rejected, {row['errors']} errors{reached}")
+        click.echo(for_terminal(
+            f"{site}: {row['new']} new, {row['updated']} updated, {row['unchanged']} unchanged, "
+            f"{row['duplicates']} duplicates, {row['rejected']} rejected, {row['errors']} errors, "
+            f"{row['refused']} refused, {row['deferred']} deferred{reached}"))
+        by_kind: dict[str, list[str]] = {}
+        for reason, count in sorted(summary.reasons(site).items()):
+            by_kind.setdefault(kind_of(reason), []).append(f"{reason} {count}")
+        for kind in (SITE, REFUSED, DEFERRED):
+            if kind in by_kind:
+                click.echo(f"  {words[kind]}: {', '.join(by_kind[kind])}")
     for site, warnings in sorted(summary.warnings.items()):
         for warning in warnings:
-            click.echo(f"warning: {site}: {warning}", err=True)
+            click.echo(for_terminal(f"warning: {site}: {warning}"), err=True)
     if summary.watches is not None:
         from newsarchive.cli.watch_commands import report_after_crawl
 
         report_after_crawl(summary.watches)
     if summary.status in ("shutdown", "interrupted"):
         click.echo(f"newsarchive crawl: interrupted (run {summary.run_id})", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_ERRORS if errors else EXIT_OK)
+        return EXIT_INTERRUPTED
+    if summary.offline:
+        click.echo("newsarchive crawl: no site could be reached (no response to any request): the machine "
+                   "seems offline, or its DNS is down. Nothing was fetched; the next run carries on.", err=True)
+        return EXIT_OFFLINE
+    for site in summary.unreached:
+        click.echo(for_terminal(f"warning: {site}: could not be reached (no response to any request)"), err=True)
+    return EXIT_ERRORS if summary.total("errors") or summary.total("refused") else EXIT_OK
 
 
 @cli.command(name="import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="While a crawl (or another writer) holds the archive's lock, wait for it; "
+                   "--no-wait exits with code 3 instead.")
 @db_option
-def import_(file, db_path):
-    """Import articles from a JSON Lines FILE (the shape `extract` prints; - for stdin)."""
-    from newsarchive.store.importer import OUTCOMES, import_articles
-    from newsarchive.store.schema import open_db
+def import_(file, wait, db_path):
+    """Import articles from a JSON Lines FILE (the shape `extract` prints; - for stdin).
 
-    db = open_db(db_path)
-    counts = import_articles(db, file, source=file.name)
+    Every line is read on its own: one that cannot be read (not UTF-8, too long, no JSON, no
+    article) is recorded in the failures table with its line number and the import goes on;
+    the summary counts it as invalid. A UTF-16 file with a byte-order mark is read as such.
+    Takes the archive's lock, as a crawl does (exit code 3 with --no-wait while one runs).
+    """
+    from newsarchive.store.importer import OUTCOMES, import_articles
+    from newsarchive.store.lock import Locked, crawl_lock
+    from newsarchive.store.schema import check_writable_archive, open_db
+
+    source = "<stdin>" if file.name in ("<stdin>", "-") else file.name
+    check_writable_archive(db_path)
+    try:
+        with crawl_lock(db_path, what="import", wait=wait, waiting=_waiting("import")):
+            db = open_db(db_path)
+            try:
+                counts = import_articles(db, file, source=source)
+            finally:
+                db.close()
+    except Locked as error:
+        click.echo(f"newsarchive import: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
     click.echo(", ".join(f"{counts[k]} {k}" for k in OUTCOMES))
+
+
+def _waiting(command: str):
+    def tell(holder: str) -> None:
+        click.echo(f"newsarchive {command}: waiting for the {holder} to finish with the archive…", err=True)
+    return tell
 
 
 @cli.command()
@@ -149,36 +219,52 @@ def extract(file, url, fetched_at, encoding):
     fetched = parse_iso(fetched_at) if fetched_at else now()
     if fetched is None:
         raise click.BadParameter(f"{fetched_at!r} is not an ISO 8601 time", param_hint="--fetched-at")
-    data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    from newsarchive.defaults import MAX_PAGE_BYTES
+
+    if file == "-":  # no more than a page may hold (and one byte to tell): extract refuses larger ones
+        data = sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
+    else:
+        with open(file, "rb") as page:
+            data = page.read(MAX_PAGE_BYTES + 1)
     try:
         article = extract_article(data, url, fetched_at=fetched, site=site_for_url(url) if url else None,
                                   http_encoding=encoding)
     except ExtractionError as error:
         raise click.ClickException(f"{file}: {error}") from None
-    click.echo(json.dumps(article, ensure_ascii=False))
+    from newsarchive.safetext import for_json
+
+    click.echo(for_json(json.dumps(article, ensure_ascii=False)))
 
 
 @cli.command()
 @click.option("--site", help="Only this site (entry name or domain).")
 @click.option("--since", help="Only pages fetched on or after this date (ISO 8601, e.g. 2026-11-01).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="While a crawl (or another writer) holds the archive's lock, wait for it; "
+                   "--no-wait exits with code 3 instead.")
 @db_option
-def reparse(site, since, progress, db_path):
+def reparse(site, since, progress, wait, db_path):
     """Run extraction again over the stored pages and update what changed, without fetching.
 
     A changed title, lead, body, tags or date keeps the old version (as a re-fetch does); other
     fields are corrected in place; an article whose extraction did not change is not touched.
-    Takes the crawl lock (exit code 3 while a crawl runs).
+    Takes the archive's lock, as a crawl does (exit code 3 with --no-wait while one runs).
     """
     from newsarchive.store.lock import Locked, crawl_lock
     from newsarchive.store.reparse import reparse as run_reparse
     from newsarchive.store.reparse import select_pages
+    from newsarchive.store.schema import check_writable_archive
 
     if since and parse_iso(since) is None:
         raise click.UsageError(f"--since {since!r}: not a date (YYYY-MM-DD) or ISO 8601 time")
-    db = open_archive(db_path)  # before the lock: no lock file beside an archive that is not there
+    if not Path(db_path).is_file():  # before the lock: no lock file beside an archive that is not there
+        raise click.ClickException(f"no archive at {db_path} (crawl or import first, or pass --db)")
+    check_writable_archive(db_path)
+    db = None
     try:
-        with crawl_lock(db_path):
+        with crawl_lock(db_path, what="reparse", wait=wait, waiting=_waiting("reparse")):
+            db = open_archive(db_path, write=True)
             if progress is None:
                 progress = sys.stderr.isatty()
             if progress:
@@ -201,7 +287,8 @@ def reparse(site, since, progress, db_path):
         click.echo(f"newsarchive reparse: {error}", err=True)
         sys.exit(EXIT_LOCKED)
     finally:
-        db.close()
+        if db is not None:
+            db.close()
     click.echo(summary.line())
     sys.exit(EXIT_ERRORS if summary.failed else EXIT_OK)
 
@@ -210,18 +297,43 @@ def reparse(site, since, progress, db_path):
 @db_option
 def regroup(db_path):
     """Decide every story again from scratch, with today's word counts and rules (after an
-    upgrade that changed them). Takes the crawl lock (exit code 3 while a crawl runs); one killed
+    upgrade that changed them). Takes the archive's lock; waits while a crawl runs. One killed
     midway is finished by the next crawl or import."""
-    from newsarchive.store.lock import Locked, crawl_lock
+    from newsarchive.store.lock import crawl_lock
+    from newsarchive.store.schema import check_writable_archive, open_db
     from newsarchive.store.stories import regroup as regroup_stories
 
-    db = open_archive(db_path)
-    try:
-        with crawl_lock(db_path):
+    if not Path(db_path).is_file():  # no lock file beside an archive that is not there
+        raise click.ClickException(f"no archive at {db_path}")
+    check_writable_archive(db_path)
+    with crawl_lock(db_path, what="regroup", wait=True, waiting=_waiting("regroup")):
+        db = open_db(db_path, create=False)
+        try:
             count = regroup_stories(db)
-    except Locked as error:
-        click.echo(f"newsarchive regroup: {error}", err=True)
-        sys.exit(EXIT_LOCKED)
-    finally:
-        db.close()
+        finally:
+            db.close()
     click.echo(f"{count} stories")
+
+
+@cli.command()
+@db_option
+def upgrade(db_path):
+    """Bring an archive written by an older newsarchive up to date (schema, word index).
+
+    Read commands (search, tags, stats, trend, serve, health, sites) never change an archive:
+    they ask for this instead. A crawl, an import or a reparse upgrades it too. Takes the
+    archive's lock; waits while a crawl runs.
+    """
+    from newsarchive.store.lock import crawl_lock
+    from newsarchive.store.schema import check_writable_archive
+    from newsarchive.store.schema import upgrade as upgrade_archive
+
+    if not Path(db_path).is_file():  # no lock file beside an archive that is not there
+        raise click.ClickException(f"no archive at {db_path}")
+    check_writable_archive(db_path)
+    with crawl_lock(db_path, what="upgrade", wait=True, waiting=_waiting("upgrade")):
+        before, after = upgrade_archive(db_path)
+    if before == after:
+        click.echo(f"{db_path}: up to date (schema version {after})")
+    else:
+        click.echo(f"{db_path}: upgraded from schema version {before} to {after}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from newsarchive.cli import cli, db_option, open_archive, pairs
+from newsarchive.safetext import for_terminal
 
 
 @cli.command()
@@ -24,8 +26,8 @@ def sites(fmt, db_path):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['name']:<12} {row['domain']:<18} {row['kind']:<5} {row['region']:<24} {row['discovery']:<22} "
-                   f"{row['health']}")
+        click.echo(for_terminal(f"{row['name']:<12} {row['domain']:<18} {row['kind']:<5} {row['region']:<24} "
+                                f"{row['discovery']:<22} {row['health']}"))
 
 
 
@@ -50,9 +52,10 @@ def health(sites, db_path):
     flagged = 0
     for report in site_health(db, domains or None):
         status = "ok" if report.ok else "FLAGGED"
-        click.echo(f"{report.site}: {status} (last run {report.last_run}, {report.pages} pages, {report.stored} stored)")
+        click.echo(for_terminal(f"{report.site}: {status} (last run {report.last_run}, {report.pages} pages, "
+                                f"{report.stored} stored)"))
         for warning in report.warnings:
-            click.echo(f"  - {warning}")
+            click.echo(for_terminal(f"  - {warning}"))
         flagged += not report.ok
     sys.exit(1 if flagged else 0)
 
@@ -94,18 +97,18 @@ def check_live(sites, base_urls):
         raise click.UsageError(str(error)) from None
     failed = 0
     for report in run_checks(list(sites) or None, base_urls=mirrors):
-        click.echo(f"{report.site}: {'ok' if report.ok else 'CHECK'}")
+        click.echo(for_terminal(f"{report.site}: {'ok' if report.ok else 'CHECK'}"))
         for step, outcome in report.steps.items():
-            click.echo(f"  {step}: {outcome}")
+            click.echo(for_terminal(f"  {step}: {outcome}"))
         if report.article:
-            click.echo(f"  article {report.article}")
+            click.echo(for_terminal(f"  article {report.article}"))
         for key, matched in report.selectors.items():
-            click.echo(f"    selector {key}: {'matches' if matched else 'NO MATCH'}")
+            click.echo(for_terminal(f"    selector {key}: {'matches' if matched else 'NO MATCH'}"))
         if report.article and (report.light or not report.selectors):
             found = report.extracted
-            click.echo(f"    generic title: {found.get('title') or 'NOT FOUND'}")
+            click.echo(for_terminal(f"    generic title: {found.get('title') or 'NOT FOUND'}"))
             click.echo(f"    generic text: {found.get('body', 0)} characters")
-            click.echo(f"    generic date: {found.get('published') or 'NOT FOUND'}")
+            click.echo(for_terminal(f"    generic date: {found.get('published') or 'NOT FOUND'}"))
         failed += not report.ok
     sys.exit(1 if failed else 0)
 
@@ -152,8 +155,11 @@ def serve(host, port, open_browser, db_path):
     """
     from datasette import cli as datasette_cli
 
-    open_archive(db_path)  # a clear error for a missing archive; creates nothing else
-    args = ["serve", str(db_path), "--host", host, "--port", str(port),
+    open_archive(db_path).close()  # a clear error for no archive, another program's file, an older one
+    # An archive no one may write here (a read-only mount, a file of another user) is served as
+    # immutable: SQLite could not make the files a WAL archive is read with otherwise.
+    writable = os.access(db_path, os.W_OK) and os.access(Path(db_path).resolve().parent, os.W_OK)
+    args = ["serve", *([str(db_path)] if writable else ["--immutable", str(db_path)]), "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "1000"]
     if open_browser:
         args.append("--open")

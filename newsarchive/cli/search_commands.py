@@ -1,7 +1,9 @@
 """Commands that read the archive: search, tags, stats, trend.
 
 Each is a thin wrapper over the function of the same name in newsarchive.search; output is a
-table on the terminal or json, jsonl, csv for other programs.
+table on the terminal or json, jsonl, csv for other programs. What an archive holds came from
+sites: every value is printed safe for a terminal (newsarchive.safetext: control characters
+shown, not obeyed) and, in CSV, for a spreadsheet (no cell is a formula).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import sys
 
 import click
 
+from newsarchive import defaults
 from newsarchive.cli import cli, db_option, open_archive
+from newsarchive.safetext import for_json, for_spreadsheet, for_terminal
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -43,20 +47,20 @@ def _call(func, *args, **kwargs):
 def _emit(rows: list[dict], fmt: str, columns: list[str], table) -> None:
     """Print rows as json, jsonl, csv (lists as JSON text) or through `table` (a rich Table)."""
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(for_json(json.dumps(rows, ensure_ascii=False, indent=2)))
     elif fmt == "jsonl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(for_json(json.dumps(row, ensure_ascii=False)))
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+            writer.writerow({k: for_spreadsheet(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
                              for k, v in row.items()})
     else:
         from rich.console import Console
 
-        console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+        console = Console(width=None if sys.stdout.isatty() else 160, highlight=False, markup=False, emoji=False)
         console.print(table)
 
 
@@ -75,7 +79,7 @@ def _marked(snippet: str):
 
     from newsarchive.search.snippets import HIGHLIGHT
 
-    text, rest = Text(), snippet
+    text, rest = Text(), for_terminal(snippet)
     while HIGHLIGHT[0] in rest and HIGHLIGHT[1] in rest.split(HIGHLIGHT[0], 1)[1]:
         before, after = rest.split(HIGHLIGHT[0], 1)
         word, rest = after.split(HIGHLIGHT[1], 1)
@@ -86,7 +90,7 @@ def _marked(snippet: str):
 
 
 def _local_time(iso: str | None) -> str:
-    return (iso or "")[:16].replace("T", " ")
+    return for_terminal((iso or "")[:16].replace("T", " "))
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})  # "-word" excludes, it is no option
@@ -101,8 +105,8 @@ def _local_time(iso: str | None) -> str:
               show_default=True,
               help="auto: by relevance when QUERY has words, else newest first. Relevance with words and no "
                    "filters ranks the 5,000 most recently published matches; with filters, every match.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1, max=defaults.MAX_SEARCH_LIMIT), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0, max=defaults.MAX_SEARCH_OFFSET), default=0, show_default=True)
 @click.option("--collapse", is_flag=True, help="One row per story: its best match and «+N versions».")
 @format_option
 @db_option
@@ -127,13 +131,14 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
     for row in rows:
         from rich.text import Text
 
-        article = Text(row["title"] or "", style="bold")
+        article = Text(for_terminal(row["title"] or ""), style="bold")
         if row.get("versions"):
             article.append(f"  +{row['versions']} versions (newsarchive story {row['story_id']})", style="cyan")
         article.append("\n")
         article.append_text(_marked(row["snippet"] or ""))
-        article.append("\n" + row["url"], style="blue")
-        table.add_row(_local_time(row["published_at"]), row["site"], article, ", ".join(row["tags"]))
+        article.append("\n" + for_terminal(row["url"]), style="blue")
+        table.add_row(_local_time(row["published_at"]), for_terminal(row["site"]), article,
+                      for_terminal(", ".join(row["tags"])))
     if fmt == "table" and not rows:
         click.echo("No articles found.", err=True)
         return
@@ -144,7 +149,7 @@ def search(query, tags, sites, regions, languages, since, until, sort, limit, of
 @click.option("--like", help="Only tags containing this text (case, ё/е and spaces ignored).")
 @click.option("--since", help="Count articles from this day (YYYY-MM-DD) or ISO time.")
 @click.option("--until", help="Count articles to this day inclusive.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many tags.")
+@click.option("--limit", type=click.IntRange(min=1, max=defaults.MAX_SEARCH_LIMIT), help="At most this many tags.")
 @format_option
 @db_option
 def tags(like, since, until, limit, fmt, db_path):
@@ -154,7 +159,7 @@ def tags(like, since, until, limit, fmt, db_path):
     rows = _call(q.tags, open_archive(db_path), like=like, since=since, until=until, limit=limit)
     table = _table("tag", "articles", "last seen (UTC)")
     for row in rows:
-        table.add_row(row["tag"], str(row["articles"]), _local_time(row["last_seen"]))
+        table.add_row(for_terminal(row["tag"]), str(row["articles"]), _local_time(row["last_seen"]))
     _emit(rows, fmt, ["tag", "articles", "last_seen"], table)
 
 
@@ -168,7 +173,7 @@ def stats(fmt, db_path):
     rows = q.stats(open_archive(db_path))
     table = _table("site", "articles", "newest article", "last crawl")
     for row in rows:
-        table.add_row(row["site"], str(row["articles"]), _local_time(row["newest_article"]),
+        table.add_row(for_terminal(row["site"]), str(row["articles"]), _local_time(row["newest_article"]),
                       _local_time(row["last_crawl"]))
     if rows and fmt == "table":
         table.add_row("total", str(sum(r["articles"] for r in rows)), "", "", style="bold")
@@ -192,6 +197,8 @@ def trend(query, tags, sites, by, since, until, png, fmt, db_path):
     from newsarchive import search as q
     from newsarchive.search.chart import bar_chart_png, sparkline
 
+    if png:
+        _check_writable(png)
     series = _call(q.trend, open_archive(db_path), query, tags=tags, by=by, since=since, until=until, sites=sites)
     rows = [{"period": period, "articles": count} for period, count in series]
     if png:
@@ -268,3 +275,14 @@ def stories(since, until, tags, sites, min_articles, limit, fmt, db_path):
         click.echo("No stories found.", err=True)
         return
     _emit([], "table", [], table)
+
+
+def _check_writable(path: str) -> None:
+    """A usage error, before any work, when a file cannot be written at `path`."""
+    from pathlib import Path
+
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"no folder {folder} to write {Path(path).name} into", param_hint="--png")
+    if Path(path).is_dir():
+        raise click.BadParameter(f"{path} is a folder", param_hint="--png")

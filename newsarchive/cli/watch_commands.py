@@ -185,7 +185,7 @@ def remove(name, db_path):
     """Remove a watch with its channels and its record of what it found (the articles stay)."""
     from newsarchive.watch import remove_watch
 
-    removed = _errors(remove_watch, open_archive(db_path), name)
+    removed = _errors(remove_watch, open_archive(db_path, write=True), name)
     click.echo(f"removed watch {removed.name} ({removed.describe()})")
 
 
@@ -249,7 +249,7 @@ def run(names, fmt, db_path):
     """
     from newsarchive.watch import WatchLocked, run_watches
 
-    db = open_archive(db_path)
+    db = open_archive(db_path, write=True)
     state = {"printed": 0}
     try:
         runs = _errors(run_watches, db, names, on_found=lambda r: _print_found(r, fmt, state),

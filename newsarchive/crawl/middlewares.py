@@ -1,5 +1,5 @@
 """Downloader middlewares: skip archived articles, ask feeds and sitemaps only for what changed,
-and retry politely (Retry-After, exponential backoff).
+retry politely (Retry-After, exponential backoff), and refuse what a site must not make us do.
 
 * `SkipArchivedArticles` drops requests for article pages the archive already holds.
 * `ConditionalRequests` sends If-None-Match / If-Modified-Since with feed and sitemap requests
@@ -8,6 +8,13 @@ and retry politely (Retry-After, exponential backoff).
 * `BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware: it waits before every retry, as
   long as the response's Retry-After asks (giving up when that is longer than
   NEWSARCHIVE_RETRY_AFTER_MAX: the next run will try again), else base × 2ⁿ seconds.
+* `GuardedRedirects` and `GuardedMetaRefresh` replace Scrapy's redirect middlewares: a redirect
+  off the site, to a scheme other than http(s), back to an address already visited, or past
+  NEWSARCHIVE_MAX_REDIRECTS is refused and noted (newsarchive.crawl.failures) instead of being
+  dropped without a word.
+* `RobotsTxt` replaces Scrapy's RobotsTxtMiddleware: a page robots.txt forbids is noted as
+  refused, and a robots.txt that cannot be downloaded is one quiet line, not a traceback (the
+  site's pages say whether it can be reached).
 """
 
 from __future__ import annotations
@@ -16,15 +23,26 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
-from scrapy import signals
+from scrapy import Request, signals
+from scrapy.downloadermiddlewares.redirect import (
+    MetaRefreshMiddleware,
+    RedirectMiddleware,
+)
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
+from twisted.internet.defer import Deferred
+from w3lib.url import safe_url_string
 
 from newsarchive import clock, defaults
 from newsarchive.crawl.archive import archive
+from newsarchive.crawl.failures import Refused, failure_log
+from newsarchive.crawl.limits import limit_setting
 from newsarchive.store.archive import is_known_url, recently_rejected
 from newsarchive.store.transaction import transaction
 
@@ -189,7 +207,7 @@ class BackoffRetryMiddleware:
                             retry_after_max=self.retry_after_max)
         if delay is None:
             self.crawler.stats.inc_value("newsarchive/retry_after_too_long")
-            logger.warning("giving up %s: Retry-After %s is longer than %ss; the next run will try again",
+            logger.info("giving up %s: Retry-After %s is longer than %ss; the next run will try again",
                            request.url, response.headers.get(b"Retry-After", b"").decode("latin-1"),
                            self.retry_after_max)
             return response
@@ -214,3 +232,89 @@ class BackoffRetryMiddleware:
         self.crawler.stats.inc_value("newsarchive/retry_waits")
         self.crawler.stats.inc_value("newsarchive/retry_wait_seconds", delay)
         await asyncio.sleep(delay)
+
+
+# Redirects ---------------------------------------------------------------------------------
+
+class _RedirectGuard:
+    """What both redirect middlewares refuse before following a redirect (see the module)."""
+
+    crawler = None
+
+    def _refuse(self, request: Request, reason: str, detail: str):
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        failure_log(self.crawler).note(reason, request.meta.get("archive_url") or first, detail)
+        raise Refused(reason, detail)
+
+    def _redirect(self, redirected: Request, request: Request, reason):
+        target = redirected.url.split("#", 1)[0]
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        limit = limit_setting(self.crawler.settings, "NEWSARCHIVE_MAX_REDIRECTS")
+        spider = self.crawler.spider
+        domains = [d.lower() for d in getattr(spider, "allowed_domains", None) or []]
+        site = getattr(spider, "site", None)
+        if domains and getattr(site, "domain", None):  # www.kt.kz's pages may send us to kt.kz
+            domains.append(site.domain.lower())
+        host = (urlsplit(target).hostname or "").lower()
+        if domains and not any(host == d or host.endswith("." + d) for d in domains):
+            self._refuse(request, "offsite_redirect", f"redirected to {target}")
+        if target in (url.split("#", 1)[0] for url in chain):
+            self._refuse(request, "redirect_loop", f"redirected back to {target} after {len(chain)} hops")
+        if len(chain) > limit:
+            self._refuse(request, "too_many_redirects", f"more than {limit} redirects (last to {target})")
+        return super()._redirect(redirected, request, reason)
+
+
+class GuardedRedirects(_RedirectGuard, RedirectMiddleware):
+    """Scrapy's RedirectMiddleware, refusing redirects off the site, to other schemes, in loops
+    and past NEWSARCHIVE_MAX_REDIRECTS (noted, not silent)."""
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get(b"Location")
+        if (location is not None and response.status in (301, 302, 303, 307, 308)
+                and not request.meta.get("dont_redirect", False)):
+            try:
+                target = urljoin(request.url, safe_url_string(location))
+                scheme = urlsplit(target).scheme.lower()
+            except ValueError:
+                target, scheme = location.decode("latin-1", "replace"), ""
+            if scheme not in ("http", "https"):
+                self._refuse(request, "bad_redirect", f"redirected to {target[:200]}")
+        return super().process_response(request, response)
+
+
+class GuardedMetaRefresh(_RedirectGuard, MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware with the same refusals as GuardedRedirects."""
+
+
+# robots.txt --------------------------------------------------------------------------------
+
+class RobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware: a page robots.txt forbids is noted as refused; a robots.txt
+    that cannot be fetched allows everything, as Scrapy's does, in one quiet line."""
+
+    def process_request_2(self, rp, request):
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            url = request.meta.get("archive_url") or request.url
+            failure_log(self.crawler).note("robots_forbidden", url, "robots.txt forbids it")
+            raise Refused("robots_forbidden") from None
+
+    async def robot_parser(self, request):
+        parts = urlsplit(request.url)
+        netloc = parts.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots = Request(f"{parts.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                             meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            try:
+                response = await self.crawler.engine.download_async(robots)
+                await self._parse_robots(response, netloc, request)
+            except Exception as error:  # no robots.txt to obey: Scrapy's rule, all is allowed
+                if not isinstance(error, IgnoreRequest):
+                    logger.info("no robots.txt from %s (%s: %s); nothing is forbidden", netloc,
+                                type(error).__name__, error)
+                self._robots_error(error, netloc)
+            self._stats.inc_value("robotstxt/request_count")
+        return await super().robot_parser(request)

@@ -1,43 +1,75 @@
 """The item pipeline: every Article the spider yields goes to the archive through
-newsarchive.store.archive.archive_article (validate → normalise → store), as `import` and
-`reparse` send theirs."""
+newsarchive.store.archive.archive_article (bound and clean → validate → normalise → store), as
+`import` and `reparse` send theirs; with the crawl's text limits (NEWSARCHIVE_MAX_*_CHARS,
+_TAGS, _IMAGES) and no article past NEWSARCHIVE_MAX_ARTICLES."""
 
 from __future__ import annotations
+
+import logging
 
 from scrapy.exceptions import DropItem
 
 from newsarchive.crawl.archive import archive
+from newsarchive.crawl.failures import failure_log
+from newsarchive.crawl.limits import limit_setting
 from newsarchive.store.archive import REJECTED, archive_article
+from newsarchive.store.normalise import TextLimits
 from newsarchive.store.stories import refresh
+
+logger = logging.getLogger(__name__)
 
 #: Fields whose absence health checks watch (a template change empties them first).
 WATCHED_FIELDS = ("lead", "published_at", "author", "section", "tags", "images")
+
+
+def text_limits(settings) -> TextLimits:
+    """The stored-text limits of a crawl's settings."""
+    return TextLimits(**{field: limit_setting(settings, f"NEWSARCHIVE_MAX_{name}")
+                         for field, name in (("title", "TITLE_CHARS"), ("lead", "LEAD_CHARS"), ("body", "BODY_CHARS"),
+                                             ("field", "FIELD_CHARS"), ("tags", "TAGS"), ("tag_chars", "TAG_CHARS"),
+                                             ("images", "IMAGES"))})
 
 
 class ArchivePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.run_id = crawler.settings.getint("NEWSARCHIVE_RUN_ID") or None
+        self.limits = text_limits(crawler.settings)
+        self.max_articles = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLES") or None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def process_item(self, item):
-        result = archive_article(archive(self.crawler), item, run_id=self.run_id)
         stats = self.crawler.stats
+        if self.max_articles and stats.get_value("newsarchive/stored", 0) >= self.max_articles:
+            # Pages already downloading when --max-articles was reached: left for the next run.
+            raise DropItem(f"--max-articles {self.max_articles} reached: {item.url} left for the next run",
+                           log_level="DEBUG")
+        try:
+            result = archive_article(archive(self.crawler), item, run_id=self.run_id, limits=self.limits)
+        except Exception as error:  # the archive failed (a full disk): noted, the crawl goes on
+            failure_log(self.crawler).note("store_error", item.url, f"{type(error).__name__}: {error}", record=False)
+            raise DropItem(f"not stored {item.url!r:.300}: {type(error).__name__}", log_level="DEBUG") from None
+        for reason, detail in result.cuts:
+            failure_log(self.crawler).note(reason, item.url, detail, record=False)
         if result.status == REJECTED:
             stats.inc_value("newsarchive/rejected")
             stats.inc_value(f"newsarchive/rejected/{result.reason}")
-            raise DropItem(f"rejected {item.url}: {result.reason}: {result.detail}", log_level="INFO")
+            raise DropItem(f"rejected {item.url!r:.300}: {result.reason}", log_level="INFO")
         stats.inc_value(f"newsarchive/{result.status}")
         stats.inc_value("newsarchive/stored")
         for field in WATCHED_FIELDS:
             if not getattr(item, field):
                 stats.inc_value(f"newsarchive/missing/{field}")
-        return item
+        return item  # Scrapy's CloseSpider ends the crawl at CLOSESPIDER_ITEMCOUNT (= NEWSARCHIVE_MAX_ARTICLES)
 
     def close_spider(self):
         """The crawl's articles are counted: decide their stories once more (stories.refresh), so
-        that they do not depend on the order the site listed them in."""
-        refresh(archive(self.crawler))
+        that they do not depend on the order the site listed them in. When the archive cannot
+        (a full disk), they stay pending for the next crawl's refresh."""
+        try:
+            refresh(archive(self.crawler))
+        except Exception as error:
+            logger.warning("stories of this crawl left for the next one: %s: %s", type(error).__name__, error)

@@ -26,7 +26,8 @@ COLUMNS = {
     "updated": "newsarchive/updated",
     "known": "newsarchive/skipped_known",
     "rejected": "newsarchive/rejected",
-    "errors": "log_count/ERROR",
+    "refused": "newsarchive/refused",
+    "errors": "newsarchive/errors",
 }
 #: What a backfill's listing walks have done (newsarchive.crawl.backfill): pages walked, the oldest day
 #: reached, the day they reach back to. Shown under the table, one line per site that walks back.

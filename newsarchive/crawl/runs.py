@@ -29,7 +29,12 @@ SITE_FIGURES = {
     "unchanged": "newsarchive/unchanged",
     "duplicates": "newsarchive/duplicate",
     "rejected": "newsarchive/rejected",
-    "errors": "log_count/ERROR",
+    "responses": "downloader/response_count",
+    # Failures by kind (newsarchive.crawl.failures): what the site did, what we refused, what
+    # was left for the next run. Not the log's ERROR lines: those count retries and libraries too.
+    "errors": "newsarchive/errors",
+    "refused": "newsarchive/refused",
+    "deferred": "newsarchive/deferred",
     "generic_links": "newsarchive/generic_links",
     "listing_pages": "newsarchive/listing_pages",
 }
@@ -51,7 +56,9 @@ def finish_run(db, run_id: int, status: str) -> None:
                new = (SELECT COALESCE(SUM(new), 0) FROM site_runs WHERE run_id = :id),
                updated = (SELECT COALESCE(SUM(updated), 0) FROM site_runs WHERE run_id = :id),
                rejected = (SELECT COALESCE(SUM(rejected), 0) FROM site_runs WHERE run_id = :id),
-               errors = (SELECT COALESCE(SUM(errors), 0) FROM site_runs WHERE run_id = :id)
+               errors = (SELECT COALESCE(SUM(errors), 0) FROM site_runs WHERE run_id = :id),
+               refused = (SELECT COALESCE(SUM(refused), 0) FROM site_runs WHERE run_id = :id),
+               deferred = (SELECT COALESCE(SUM(deferred), 0) FROM site_runs WHERE run_id = :id)
            WHERE id = :id""",
         {"ended": now_iso(), "status": status, "id": run_id},
     )
@@ -71,6 +78,10 @@ def site_figures(stats: dict) -> dict:
         for key, value in sorted(stats.items()) if key.startswith("newsarchive/selector_miss/")
     })
     figures["reached"] = stats.get("newsarchive/reached")  # the oldest day a listing walk reached
+    figures["reasons"] = json.dumps({
+        key.rsplit("/", 1)[1]: int(value)
+        for key, value in sorted(stats.items()) if key.startswith("newsarchive/failure/")
+    })
     return figures
 
 

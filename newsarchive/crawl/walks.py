@@ -69,8 +69,9 @@ class BackfillWalks:
         return self.window
 
     def closed(self, reason: str) -> None:
-        """A backfill ends when a crawl of the site finishes; otherwise the next crawl carries on."""
-        if self.window and reason == "finished":
+        """A backfill ends when a crawl of the site finishes having discovered all it found;
+        otherwise the next crawl carries on."""
+        if self.window and reason == "finished" and not self.discovery_cut:
             backfill.finish_backfill(archive(self.crawler), self.backfill_key)
 
     def walk_caps(self) -> tuple[int, int]:
@@ -123,12 +124,14 @@ class BackfillWalks:
             yield self.walk_request(url, first, 1)
 
     def parse_walk_page(self, response, walk: backfill.Walk, number: int, day: str | None = None):
+        if not self.discovering():
+            return  # the walk goes on from here in the next crawl
         self.crawler.stats.inc_value("newsarchive/listing_pages")
         if self.site.light and number == 1:  # a light entry's front page may be a listing (/ru/)
             yield from self.parse_front_feeds(response)
         page = walk.add(number, response.url)
         page.day = day
-        links = discovery.page_links(response.body, response.url)
+        links = discovery.page_links(response.body, response.url, **self.page_limits(response.url))
         articles = self.listing_articles(links)
         page.articles = articles
         chosen = set(articles)
@@ -333,13 +336,15 @@ class BackfillWalks:
         of one page, not read again by a resumed backfill once all its articles were taken."""
         cutoff = self.sitemap_cutoff()
         db = archive(self.crawler)
-        children, entries = discovery.sitemap_entries(body, response.url)
+        limits = self.sitemap_limits(response.url)
+        children, entries = discovery.sitemap_entries(body, response.url, **limits)
         limit = self.settings.getint("NEWSARCHIVE_SITEMAP_MAX_FILES")
-        for loc in discovery.choose_sitemaps(children, cutoff, limit):
-            fetch = self.fetch_url(loc)
-            if backfill.walk_covered(backfill.load_walk(db, self.backfill_key, self.archive_url(fetch)), self.window):
-                continue
-            yield self.request(fetch, callback=self.parse_sitemap)
+        chosen = [(self.fetch_url(loc), None) for loc in discovery.choose_sitemaps(children, cutoff, limit)]
+        chosen = [(fetch, None) for fetch, _ in chosen
+                  if not backfill.walk_covered(backfill.load_walk(db, self.backfill_key, self.archive_url(fetch)), self.window)]
+        for fetch, _ in self.bounded_children(response, chosen, limits["on_limit"]):
+            yield self.request(fetch, callback=self.parse_sitemap,
+                               meta={"sitemap_depth": response.meta.get("sitemap_depth", 1) + 1})
         if not entries:
             return
         walk = backfill.Walk(self.archive_url(response.url), "sitemap", self.window, cap=1)
@@ -347,6 +352,8 @@ class BackfillWalks:
         page = walk.add(1, response.url)
         page.articles = []
         for loc, lastmod in entries:
+            if not self.discovering():
+                return  # the rest waits for the next crawl: this sitemap's place is not saved
             fetch = self.fetch_url(loc)
             when = lastmod or date_from_url(self.archive_url(fetch))
             if (when is not None and when < cutoff) or not self.is_article(fetch, "sitemap"):

@@ -2,17 +2,29 @@
 
 Order of trust for every field: the site entry's CSS selectors, then what the page states about
 itself (JSON-LD, microdata, <meta>), then what the generic content model finds in the markup.
+
+One bad element never costs the article: every field but the title and the text is read on its
+own (`_guarded`), and a field whose reading fails (a JSON-LD nested a million deep, a date with an
+offset of 25 hours) is left empty. The work is bounded by the page: a page over MAX_PAGE_BYTES is
+refused (`PageTooLarge`), one of more than MAX_PAGE_ELEMENTS elements is read without the content
+model, and trafilatura only reads pages of up to FALLBACK_MAX_ELEMENTS (its cost grows faster).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from urllib.parse import urljoin
 
 from newsarchive.clock import LOCAL
-from newsarchive.defaults import MAX_TAG_CHARS, MIN_BODY_CHARS
+from newsarchive.defaults import (
+    MAX_PAGE_BYTES,
+    MAX_PAGE_ELEMENTS,
+    MAX_TAG_CHARS,
+    MIN_BODY_CHARS,
+)
 from newsarchive.model import EXTRACTED_FIELDS, Article
 
 from .charset import decode_html
@@ -27,8 +39,32 @@ __all__ = ["extract", "article_from_page", "ExtractionError", "parse_date", "fin
            "detect_language"]
 
 
+logger = logging.getLogger(__name__)
+
+#: trafilatura (the fallback) reads pages of at most this many elements.
+FALLBACK_MAX_ELEMENTS = 15_000
+
+
 class ExtractionError(ValueError):
-    """The input cannot be read as a page at all."""
+    """The input cannot be read as a page at all; `reason` is the crawl's word for it
+    (newsarchive.failures)."""
+
+    reason = "extraction_error"
+
+
+class PageTooLarge(ExtractionError):
+    """A page larger than MAX_PAGE_BYTES: refused, not parsed."""
+
+    reason = "too_large"
+
+
+def _guarded(what: str, read, *args, default=None):
+    """`read(*args)`, or `default` when it fails: one field's failure leaves that field empty."""
+    try:
+        return read(*args)
+    except Exception as error:  # RecursionError, ValueError, … from one element a page controls
+        logger.debug("extraction: %s left empty: %s: %.200s", what, type(error).__name__, error)
+        return default
 
 
 _SPACES = re.compile(r"\s+")
@@ -114,7 +150,7 @@ def _date_texts(tree) -> list[tuple[str, object]]:
 
 def _pick_date(candidates, fetched_at):
     for text in candidates:
-        value = parse_date(text, fetched_at)
+        value = _guarded("a date", parse_date, text, fetched_at)
         if value is not None:
             return value
     return None
@@ -273,21 +309,29 @@ def extract(
     fetched_at: datetime | None = None,
     site=None,
     http_encoding: str | None = None,
+    max_bytes: int | None = None,
 ) -> dict:
-    """The article on a page, as a dict with exactly the keys of EXTRACTED_FIELDS."""
+    """The article on a page, as a dict with exactly the keys of EXTRACTED_FIELDS.
+
+    Raises PageTooLarge for a page over `max_bytes` (default MAX_PAGE_BYTES)."""
     if html is None:
         raise ExtractionError("no page")
+    limit = MAX_PAGE_BYTES if max_bytes is None else max_bytes
+    if len(html) > limit:
+        raise PageTooLarge(f"{len(html)} {'bytes' if isinstance(html, (bytes, bytearray)) else 'characters'}, "
+                           f"more than {limit}: not parsed")
     text = decode_html(html, http_encoding) if isinstance(html, (bytes, bytearray)) else str(html)
     if not text.strip():
         raise ExtractionError("empty page")
     tree = parse_tree(text)
+    elements = sum(1 for _ in tree.iter())
     base = url
     for base_el in tree.iter("base"):
         if base_el.get("href"):
-            base = urljoin(url or "", base_el.get("href"))
+            base = _guarded("<base>", urljoin, url or "", base_el.get("href"), default=url)
             break
     selectors = dict(getattr(site, "selectors", None) or {})
-    stated = structured(tree, base)
+    stated = _guarded("structured data", structured, tree, base) or _NOTHING_STATED
 
     title = _first(_text(el) for el in _select(tree, selectors.get("title")))
     title = title or _choose_title(tree, stated["title"])
@@ -304,12 +348,13 @@ def extract(
         fetched_at,
     )
     if published is None:
-        published = _visible_date(tree, title, fetched_at) or date_from_url(url, fetched_at)
+        published = (_guarded("dates", _visible_date, tree, title, fetched_at)
+                     or _guarded("the URL's date", date_from_url, url, fetched_at))
 
-    author = _author(tree, selectors.get("author"), stated["author"])
+    author = _guarded("author", _author, tree, selectors.get("author"), stated["author"])
     section = _first(_text(el) for el in _select(tree, selectors.get("section"))) or _first(stated["section"])
-    section = section or _breadcrumb_section(tree, title)
-    tags = _tags(tree, selectors.get("tags"), stated["tags"], stated["keywords"])
+    section = section or _guarded("section", _breadcrumb_section, tree, title)
+    tags = _guarded("tags", _tags, tree, selectors.get("tags"), stated["tags"], stated["keywords"], default=[])
 
     site_images = _select(tree, selectors.get("images"))
     clean_tree(tree, tuple(getattr(site, "remove", ()) or ()))
@@ -319,20 +364,24 @@ def extract(
         body = selected_text(matched)
     if not body:
         body_root = tree.find("body") if tree.find("body") is not None else tree
-        blocks = main_blocks(body_root, title)
-        body = "\n\n".join(b.text for b in blocks)
+        if elements > MAX_PAGE_ELEMENTS:  # too many blocks to weigh against each other: the text as it is
+            body = selected_text([body_root])
+        else:
+            blocks = main_blocks(body_root, title)
+            body = "\n\n".join(b.text for b in blocks)
     ld_body = _first(stated["body"])
     if ld_body and len(body) < min(len(ld_body), 400):
         body = ld_body.strip()
-    if len(body) < MIN_BODY_CHARS:
-        body = _fallback_body(text) or body
+    if len(body) < MIN_BODY_CHARS and elements <= FALLBACK_MAX_ELEMENTS:
+        body = _guarded("trafilatura", _fallback_body, text) or body
     body = _without_shortcodes(body)
 
     images = [
-        img for img in _images(tree, base, stated["images"], blocks, [*site_images, *matched])
+        img for img in _guarded("images", _images, tree, base, stated["images"], blocks, [*site_images, *matched],
+                                default=[])
         if img["url"].startswith(("http://", "https://"))
     ]
-    source, via = find_credit(body)
+    source, via = _guarded("credit", find_credit, body, default=(None, None))
     result = {
         "url": url,
         "canonical_url": _first(stated["canonical"]),
@@ -347,7 +396,7 @@ def extract(
         "images": images,
         "credited_source": source,
         "credited_via": via,
-        "language": detect_language(" ".join(filter(None, (title, body)))),
+        "language": _guarded("language", detect_language, " ".join(filter(None, (title, body)))),
     }
     assert tuple(result) == EXTRACTED_FIELDS
     return result
@@ -366,12 +415,18 @@ def _without_shortcodes(body: str | None) -> str | None:
     return "\n\n".join(kept) if kept else body
 
 
+#: What `structured` gives for a page that states nothing (or whose statements cannot be read).
+_NOTHING_STATED = {key: [] for key in ("title", "lead", "published", "modified", "author", "section", "tags",
+                                       "keywords", "images", "body", "canonical", "site_name")}
+
+
 def _fallback_body(text: str) -> str | None:
     """trafilatura's reading of a page the content model found nothing on."""
     try:
         import trafilatura
     except ImportError:
         return None
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its complaints about a page are ours to make
     return trafilatura.extract(text, include_comments=False, include_tables=True) or None
 
 

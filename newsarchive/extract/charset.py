@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 from bs4.dammit import UnicodeDammit
+
+# UnicodeDammit warns of every byte it replaced; what it decoded is ours to judge.
+logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -58,20 +62,40 @@ def declared_encoding(data: bytes) -> str | None:
     return _normalise(match.group(1).decode("ascii", "ignore")) if match else None
 
 
+def _looks_wide(data: bytes) -> bool:
+    """Do the bytes look like UTF-16 or UTF-32 (markup in them has a NUL beside every ASCII byte)?"""
+    head = data[:2048]
+    return len(head) >= 4 and head.count(0) >= len(head) // 4
+
+
+def _readable(text: str) -> bool:
+    """Did a decoding read the bytes (no more than a few replacement characters)?"""
+    return text.count("\ufffd") <= max(1, _UTF8_ERROR_SHARE * len(text))
+
+
 def decode_html(data: bytes | str, http_encoding: str | None = None) -> str:
-    """Decode a fetched page: BOM, then valid UTF-8, then declarations checked against the text."""
+    """Decode a fetched page: BOM, then valid UTF-8, then declarations checked against the text.
+
+    The bytes have the last word: a byte-order mark followed by what that encoding cannot read is
+    ignored, and so is a UTF-16 or UTF-32 declaration of bytes that are not (the HTML standard
+    reads a page declaring utf-16 as UTF-8)."""
     if isinstance(data, str):
         return data
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            text = data[len(bom):].decode(encoding, errors="replace")
+            if _readable(text):
+                return text
+            data = data[len(bom):]  # a mark the bytes belie: decide by the bytes
+            break
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     if _mostly_utf8(data):  # a cut multibyte character or a stray byte in a UTF-8 page
         return data.decode("utf-8", errors="replace")
-    declared = [e for e in (_normalise(http_encoding), declared_encoding(data)) if e and e != "utf-8"]
+    declared = [e for e in (_normalise(http_encoding), declared_encoding(data))
+                if e and e != "utf-8" and (not e.startswith(("utf-16", "utf-32")) or _looks_wide(data))]
     high_bytes = sum(1 for b in data[:200_000] if b >= 0x80)
     if not declared or declared[0] in _CYRILLIC_SET:
         # A Cyrillic page with no or a possibly wrong declaration: pick the code page whose

@@ -90,6 +90,13 @@ def _offset(text: str | None) -> timezone | None:
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return _zone(sign, hours, minutes)
+
+
+def _zone(sign: int, hours: int, minutes: int) -> timezone | None:
+    """The UTC offset, or None for one no clock has (24 hours or more, 60 minutes or more)."""
+    if hours >= 24 or minutes >= 60:
+        return None
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
@@ -117,12 +124,12 @@ def _text_tz(text: str) -> timezone | None:
         return timezone.utc if re.search(r"\b(?:GMT|UTC)\b", text) else None
     hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
     sign = -1 if hours.startswith("-") else 1
-    return timezone(sign * timedelta(hours=abs(int(hours)), minutes=int(minutes or 0)))
+    return _zone(sign, abs(int(hours)), int(minutes or 0))
 
 
 def _year(text: str) -> int:
     year = int(text)
-    if year < 100:
+    if len(text) <= 2:  # "26" is 2026; "0001" is the year 1
         year += 2000 if year < 70 else 1900
     return year
 
@@ -132,7 +139,10 @@ def _fast_parse(text: str, now: datetime) -> datetime | None:
     match = _ISO.search(text)
     if match:
         y, mo, d, h, mi, s, off = match.groups()
-        return _local(y, mo, d, h or 0, mi or 0, s or 0, _offset(off))
+        zone = _offset(off)
+        if off and zone is None:  # an offset no clock has: the date cannot be placed
+            return None
+        return _local(y, mo, d, h or 0, mi or 0, s or 0, zone)
     local_now = now.astimezone(LOCAL)
     if _JUST_NOW.match(text):
         return now
@@ -197,7 +207,7 @@ def _slow_parse(text: str, now: datetime) -> datetime | None:
     }
     try:
         return _dateparser().parse(text, languages=DATE_LANGUAGES, settings=settings)
-    except (ValueError, OverflowError, TypeError, AttributeError):
+    except Exception:  # dateparser has more ways to fail than it documents; an unreadable date is None
         return None
 
 
@@ -223,7 +233,10 @@ def is_plausible(value: datetime | None, fetched_at: datetime | None = None) -> 
         now = now.replace(tzinfo=LOCAL)
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL)
-    return value.year >= EARLIEST_YEAR and value <= now + timedelta(minutes=DATE_FUTURE_SLACK_MINUTES)
+    try:
+        return value.year >= EARLIEST_YEAR and value <= now + timedelta(minutes=DATE_FUTURE_SLACK_MINUTES)
+    except (OverflowError, ValueError):  # 9999-12-31 west of UTC: past the calendar's end
+        return False
 
 
 def parse_date(text: str | None, fetched_at: datetime | None = None) -> datetime | None:
@@ -233,15 +246,18 @@ def parse_date(text: str | None, fetched_at: datetime | None = None) -> datetime
     "только что") count from `fetched_at` (default: now); a day without a year is the most recent
     such day.
     """
-    if not text or not text.strip():
+    if not isinstance(text, str) or not text.strip():
         return None
     now = fetched_at or datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=LOCAL)
-    text = _clean(text)
+    text = _clean(text[:1000])
     if not text or len(text) > 200:
         return None
-    value = _fast_parse(text, now)
+    try:
+        value = _fast_parse(text, now)
+    except (ValueError, OverflowError):  # a number no calendar holds
+        value = None
     if value is None and _DIGIT.search(text):
         value = _slow_parse(text, now)
     if value is not None and value.tzinfo is None:

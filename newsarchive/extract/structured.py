@@ -34,18 +34,29 @@ META_TAGS = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags")
 _TAG_HREF = re.compile(r"/(?:tags?|archive_tags|tegi|teg|keyword|keywords|tema|temy|theme|topics?)(?:/|=|\?)", re.I)
 
 
+#: Nesting of JSON-LD values read at most (a name in an author in a list…); deeper is no field.
+MAX_VALUE_DEPTH = 8
+#: JSON-LD scripts read per page at most, and items of one list.
+MAX_SCRIPTS = 50
+MAX_ITEMS = 200
+
+
 def _jsonld_objects(tree) -> list[dict]:
+    """The JSON-LD objects of a page; a script that cannot be read (broken, nested deeper than
+    Python reads) is left out, the others are read."""
     objects: list[dict] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')[:MAX_SCRIPTS]:
         raw = (script.text or "").strip()
         if not raw:
             continue
         try:
             data = json.loads(raw, strict=False)
+        except RecursionError:
+            continue
         except ValueError:
             try:
                 data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw.rstrip(";")), strict=False)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         _collect(data, objects, 0)
     return objects
@@ -55,7 +66,7 @@ def _collect(data, out: list[dict], depth: int) -> None:
     if depth > 4:
         return
     if isinstance(data, list):
-        for item in data:
+        for item in data[:MAX_ITEMS]:
             _collect(item, out, depth + 1)
     elif isinstance(data, dict):
         out.append(data)
@@ -71,42 +82,46 @@ def _types(obj: dict) -> set[str]:
     return {str(k).lower() for k in kind}
 
 
-def _first_text(value) -> str | None:
+def _first_text(value, depth: int = 0) -> str | None:
     """A string out of a JSON-LD value that may be a string, a list or an object with a name."""
+    if depth > MAX_VALUE_DEPTH:
+        return None
     if isinstance(value, str):
         return value.strip() or None
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dict):
-        return _first_text(value.get("name") or value.get("@value") or value.get("headline"))
+        return _first_text(value.get("name") or value.get("@value") or value.get("headline"), depth + 1)
     if isinstance(value, list):
-        for item in value:
-            text = _first_text(item)
+        for item in value[:MAX_ITEMS]:
+            text = _first_text(item, depth + 1)
             if text:
                 return text
     return None
 
 
-def _names(value) -> list[str]:
+def _names(value, depth: int = 0) -> list[str]:
     if isinstance(value, list):
-        return [n for item in value for n in _names(item)]
-    text = _first_text(value)
+        return [n for item in value[:MAX_ITEMS] for n in _names(item, depth + 1)] if depth <= MAX_VALUE_DEPTH else []
+    text = _first_text(value, depth)
     return [text] if text else []
 
 
-def _image_urls(value) -> list[str]:
+def _image_urls(value, depth: int = 0) -> list[str]:
+    if depth > MAX_VALUE_DEPTH:
+        return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return _image_urls(value.get("url") or value.get("contentUrl") or [])
+        return _image_urls(value.get("url") or value.get("contentUrl") or [], depth + 1)
     if isinstance(value, list):
-        return [u for item in value for u in _image_urls(item)]
+        return [u for item in value[:MAX_ITEMS] for u in _image_urls(item, depth + 1)]
     return []
 
 
-def _split_keywords(value) -> list[str]:
-    if isinstance(value, list):
-        return [k for item in value for k in _split_keywords(item)]
+def _split_keywords(value, depth: int = 0) -> list[str]:
+    if isinstance(value, list) and depth <= MAX_VALUE_DEPTH:
+        return [k for item in value[:MAX_ITEMS] for k in _split_keywords(item, depth + 1)]
     if isinstance(value, str):
         return [k.strip() for k in re.split(r"[,;]", value) if k.strip()]
     return []
@@ -199,6 +214,19 @@ def tag_links(tree) -> list[str]:
     return []
 
 
+def _absolute(base_url: str | None, link, any_scheme: bool = False) -> str | None:
+    """`link` made absolute against the page (http(s) only, unless `any_scheme`); None when no
+    URL parser reads it."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    try:
+        url = urljoin(base_url or "", link.strip())
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return None
+    return url if any_scheme or scheme in ("http", "https") else None
+
+
 def structured(tree, base_url: str | None) -> dict:
     """Fields a page states about itself, each a list of candidates, best first."""
     meta = meta_map(tree)
@@ -230,13 +258,10 @@ def structured(tree, base_url: str | None) -> dict:
     out["keywords"] = [k for v in meta.get("keywords", ()) for k in _split_keywords(v)]
     images = [u for o in articles for u in _image_urls(o.get("image"))]
     images += _meta_first(meta, ("og:image", "og:image:url", "twitter:image"))
-    out["images"] = [urljoin(base_url or "", u) for u in images]
+    out["images"] = [u for u in (_absolute(base_url, i, any_scheme=True) for i in images) if u]
     out["body"] = from_ld("articleBody") + _microdata(props, "articleBody")[:1]
     canonical = [link.get("href") for link in tree.xpath('//link[@rel="canonical"][@href]')]
     canonical += _meta_first(meta, ("og:url",)) + from_ld("url")
-    out["canonical"] = [
-        u for u in (urljoin(base_url or "", c.strip()) for c in canonical if c and c.strip())
-        if urlsplit(u).scheme in ("http", "https")
-    ]
+    out["canonical"] = [u for u in (_absolute(base_url, c) for c in canonical) if u]
     out["site_name"] = _meta_first(meta, ("og:site_name", "application-name"))
     return out

@@ -20,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsarchive import clock
 from newsarchive.crawl import discovery
+from newsarchive.crawl import settings as crawl_defaults
 from newsarchive.crawl.runner import crawl_settings
 from newsarchive.defaults import MIN_BODY_CHARS
 from newsarchive.extract import ExtractionError, extract
@@ -27,16 +28,17 @@ from newsarchive.ops.health import CORE_SELECTORS
 from newsarchive.sites import Site, get_site, load_sites
 from newsarchive.spiders.news import NewsSpider, _header_charset
 
-#: What a live check leaves out of the crawl settings: it reads the archive for nothing.
+#: What a live check leaves out of the crawl settings: it reads the archive for nothing. The
+#: crawl's limits, redirect guards and robots.txt stay (a live site is as hostile as any).
 LIVE_SETTINGS = {
     "ITEM_PIPELINES": {},
     "DOWNLOADER_MIDDLEWARES": {
+        **crawl_defaults.DOWNLOADER_MIDDLEWARES,
         "newsarchive.crawl.middlewares.SkipArchivedArticles": None,
         "newsarchive.crawl.middlewares.ConditionalRequests": None,
-        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "newsarchive.crawl.middlewares.BackoffRetryMiddleware": 550,
     },
     "EXTENSIONS": {
+        **crawl_defaults.EXTENSIONS,
         "newsarchive.crawl.archive.ArchiveHandle": None,
         "newsarchive.crawl.runs.CrawlRunRecorder": None,
         "newsarchive.crawl.progress.ProgressDisplay": None,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from newsarchive.search.querylang import QueryError  # noqa: F401 - raised by every search
+from newsarchive.defaults import MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET
+from newsarchive.search.querylang import QueryError
 from newsarchive.search.snippets import snippet
 from newsarchive.search.sql import build_query, search_sql
 
@@ -38,6 +39,7 @@ def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), langu
     best match, with `versions`: how many other articles the story holds.
     """
     conn = connection(db)
+    limit, offset = check_page(limit, offset)
     parsed = build_query(query, tags=tags, sites=sites, regions=regions, languages=languages)
     sql, params = search_sql(parsed, since=since, until=until, sort=sort,
                              columns=", ".join(f"a.{c}" for c in RESULT_COLUMNS), conn=conn,
@@ -48,7 +50,7 @@ def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), langu
                f"LEFT JOIN stories s ON s.id = m.story_id ORDER BY m.first")
     if limit is not None:
         sql += "\nLIMIT :limit OFFSET :offset"
-        params.update(limit=int(limit), offset=int(offset or 0))
+        params.update(limit=limit, offset=offset)
     cursor = conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
     results = []
@@ -61,8 +63,25 @@ def search(db, query: str | None = None, *, tags=(), sites=(), regions=(), langu
     return results
 
 
+def check_page(limit, offset) -> tuple[int | None, int]:
+    """`limit` and `offset` as whole numbers within MAX_SEARCH_LIMIT and MAX_SEARCH_OFFSET (SQLite
+    takes 64-bit integers, a person may type anything); a QueryError otherwise."""
+    try:
+        limit = None if limit is None else int(limit)
+        offset = int(offset or 0)
+    except (TypeError, ValueError, OverflowError):
+        raise QueryError(f"limit and offset are whole numbers, not {limit!r} and {offset!r}") from None
+    if limit is not None and not 0 <= limit <= MAX_SEARCH_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_SEARCH_LIMIT}, not {limit}")
+    if not 0 <= offset <= MAX_SEARCH_OFFSET:
+        raise QueryError(f"offset must be between 0 and {MAX_SEARCH_OFFSET}, not {offset}")
+    return limit, offset
+
+
 def search_ids(db, query: str | None = None, *, limit: int | None = SEARCH_LIMIT, **filters) -> list[int]:
     """The ids of `search`'s results, in order (what the SQL function na_search returns)."""
+    if limit is not None and limit >= 0:
+        limit = min(int(limit), MAX_SEARCH_LIMIT)
     parsed = build_query(query, **{k: filters.pop(k) for k in ("tags", "sites", "regions", "languages") if k in filters})
     page = int(limit) if limit is not None and limit >= 0 else None
     sql, params = search_sql(parsed, columns="a.id", conn=connection(db), page=page, **filters)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from newsarchive.clock import LOCAL, parse_iso
+from newsarchive.defaults import MAX_TREND_PERIODS
 from newsarchive.search.querylang import QueryError
 
 PERIODS = ("day", "week", "month")
@@ -32,13 +33,13 @@ def parse_bound(value: str | date | datetime | None, *, end: bool = False) -> st
             except OverflowError:
                 raise QueryError(f"no date after {day.isoformat()} can be searched") from None
         else:
-            moment = parse_iso(str(value).strip())
+            moment = parse_iso(str(value).strip()[:100])
             if moment is None:
-                raise QueryError(f"not a date: {str(value).strip()!r} (use YYYY-MM-DD or an ISO 8601 time)")
+                raise QueryError(f"not a date: {str(value).strip()!r:.60} (use YYYY-MM-DD or an ISO 8601 time)")
     try:
         return moment.astimezone(timezone.utc).isoformat()
     except (OverflowError, ValueError):
-        raise QueryError(f"not a date that can be searched: {value!s}") from None
+        raise QueryError(f"not a date that can be searched: {str(value)[:60]} (the calendar ends there)") from None
 
 
 def bound_day(value: str | date | datetime | None) -> date | None:
@@ -93,7 +94,12 @@ def next_period(day: date, by: str) -> date:
 
 
 def periods(first: date, last: date, by: str) -> list[str]:
-    """Every period label from the one holding `first` to the one holding `last`."""
+    """Every period label from the one holding `first` to the one holding `last`; a QueryError
+    for more than MAX_TREND_PERIODS of them."""
+    span = {"day": 1, "week": 7, "month": 28}[check_period(by)]
+    if (last - first).days // span > MAX_TREND_PERIODS:
+        raise QueryError(f"{first.isoformat()} to {last.isoformat()} is more than {MAX_TREND_PERIODS} "
+                         f"{by}s: narrow --since/--until or count --by month")
     labels, day = [], period_start(first, by)
     while day <= last:
         labels.append(period_label(day, by))

@@ -12,6 +12,11 @@ The browser and the CLI therefore give the same answers.
     na_period(published_utc, by)      its Kazakhstan day, ISO week or month label
     na_search(q[, limit])             JSON list of article ids, as `newsarchive search` orders them
     na_trend(q[, by])                 JSON list of [period, count], as `newsarchive trend` gives them
+
+Datasette stops a query after its time limit (sql_time_limit_ms) between SQLite's steps; a Python
+function runs in one step, so each one is bounded by its input: text beyond READ_CHARS is not
+read (stored text is cut far below that; an archive written before the limits may hold more),
+and the queries na_search and na_trend run are SQLite's, which the time limit interrupts.
 """
 
 from __future__ import annotations
@@ -29,6 +34,17 @@ from newsarchive.search.sql import text_match
 from newsarchive.store.wordindex import ID_MASK
 from newsarchive.textnorm import fold, fold_tag, index_text
 
+#: Characters of one text argument a function reads at most.
+READ_CHARS = 1_000_000
+
+
+def _bounded(func):
+    """`func` with every str argument cut to READ_CHARS characters."""
+    def call(*args):
+        return func(*(a[:READ_CHARS] if isinstance(a, str) else a for a in args))
+    call.__name__ = func.__name__
+    return call
+
 
 def register_functions(conn) -> None:
     """Register the na_* functions on a new sqlite3 connection."""
@@ -37,17 +53,17 @@ def register_functions(conn) -> None:
         ("na_fts", 1, _fts), ("na_match", 4, _match), ("na_snippet", 4, _snippet),
         ("na_period", 2, _period), ("na_article_id", 1, _article_id),
     ):
-        conn.create_function(name, arity, func, deterministic=True)
+        conn.create_function(name, arity, _bounded(func), deterministic=True)
 
     def sql_search(text, limit=SEARCH_LIMIT):
         try:
-            return json.dumps(search_ids(conn, text, limit=limit))
+            return json.dumps(search_ids(conn, text, limit=limit if isinstance(limit, int) else SEARCH_LIMIT))
         except QueryError:
             return "[]"
 
     def sql_trend(text, by="day"):
         try:
-            return json.dumps(trend(conn, text, by=by or "day"))
+            return json.dumps(trend(conn, text, by=by if isinstance(by, str) else "day"))
         except QueryError:
             return "[]"
 
@@ -89,4 +105,4 @@ def _period(published_utc, by):
 
 
 def _article_id(key):
-    return None if key is None else int(key) & ID_MASK
+    return int(key) & ID_MASK if isinstance(key, int) else None

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from newsarchive.defaults import MAX_QUERY_CHARS
 from newsarchive.textnorm import word_tokens, words
 
 #: More terms than this is not a search but an accident (a pasted article).
@@ -119,6 +120,8 @@ def parse(text: str | None) -> Query:
     query = Query(text=text or "")
     if not text or not text.strip():
         return query
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
     pending_or = False
     negate_next = False
     position = 0
@@ -171,7 +174,7 @@ def parse(text: str | None) -> Query:
         raise QueryError(f"too many words in the query (at most {MAX_TERMS})")
     if not query.has_text and not query.excluded and not query.has_filters:
         raise QueryError(
-            f"nothing to search for in {text.strip()!r}: use words, \"an exact phrase\", "
+            f"nothing to search for in {text.strip()!r:.100}: use words, \"an exact phrase\", "
             "OR, -word, site:, tag:, region:, lang:"
         )
     return query

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from newsarchive.safetext import clean
 from newsarchive.search.articles import connection
 from newsarchive.search.dates import (
     bound_day,
@@ -26,6 +27,7 @@ def tags(db, like: str | None = None, since=None, until=None, limit: int | None 
     shown in the archive's spelling of it (tag_spellings), as `articles.tags` holds it.
     """
     conditions, params = [], {}
+    like = clean(like) if isinstance(like, str) else None
     if like:
         conditions.append("instr(t.tag_norm, :like) > 0")
         params["like"] = fold_tag(like)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from newsarchive.regions import normalise_region
+from newsarchive.safetext import clean
 from newsarchive.search.dates import parse_bound
 from newsarchive.search.querylang import (
     MAX_EXPANSION,
@@ -44,8 +45,8 @@ def _as_list(values) -> list[str]:
     if values is None:
         return []
     if isinstance(values, str):
-        return [values]
-    return [v for v in values if v]
+        values = [values]
+    return [clean(v) for v in values if isinstance(v, str) and clean(v)]
 
 
 def _where(query: Query, *, since=None, until=None, text: bool = False) -> tuple[list[str], list[str], dict]:
@@ -165,6 +166,7 @@ def _hits(conn, index_conditions: list[str], params: dict, *, match: str = "fts"
 
 def build_query(query=None, *, tags=(), sites=(), regions=(), languages=()) -> Query:
     """The query text parsed, with the keyword filters added to its own filters."""
+    query = clean(query) if isinstance(query, str) else None  # typed or pasted: no control characters, no lone surrogates
     parsed = parse(query) if query and query.strip() else Query()
     parsed.tags += _as_list(tags)
     parsed.sites += _as_list(sites)

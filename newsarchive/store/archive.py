@@ -1,7 +1,8 @@
 """Writing articles: the one way an Article reaches the archive.
 
 `archive_article` is what the crawl's pipeline, `newsarchive import` and `newsarchive reparse`
-call: validate (newsarchive.store.validate), normalise (newsarchive.store.normalise), then
+call: bound and clean the text (newsarchive.store.normalise.limit_article), validate
+(newsarchive.store.validate), normalise (newsarchive.store.normalise), then
 `store_article`, which decides what the article is — new, a changed version of a stored article,
 an unchanged re-fetch, or an exact copy of another stored article under another URL — and writes
 the article, its tags, URLs, indexed words, raw page and story together or not at all.
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from newsarchive import clock, defaults
+from newsarchive.failures import RETRY_NEXT_RUN
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
-from newsarchive.store.normalise import normalise_article
+from newsarchive.store.normalise import TextLimits, limit_article, normalise_article
 from newsarchive.store.schema import tag_spellings
 from newsarchive.store.stories import assign_story
 from newsarchive.store.transaction import transaction
@@ -45,7 +47,8 @@ class StoreResult:
     """What became of an article: `status` is one of NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED.
 
     `changed` names the columns that differed from the stored row (UPDATED: a version was kept;
-    UNCHANGED: they were corrected in place); `reason`/`detail` say why an article was REJECTED."""
+    UNCHANGED: they were corrected in place); `reason`/`detail` say why an article was REJECTED;
+    `cuts` are the (reason, detail) of each field cut to its limit before it was stored."""
 
     status: str
     article_id: int | None = None
@@ -53,19 +56,23 @@ class StoreResult:
     changed: tuple[str, ...] = ()
     reason: str | None = None
     detail: str | None = None
+    cuts: tuple[tuple[str, str], ...] = ()
 
 
 def archive_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,
-                    seen: bool = True) -> StoreResult:
-    """Validate, normalise and store one article. A rejected one is recorded in `failures` and
-    comes back as REJECTED; `seen=False` (a stored page extracted again) leaves last_seen alone."""
+                    seen: bool = True, limits: TextLimits | None = None) -> StoreResult:
+    """Bound and clean, validate, normalise and store one article. A rejected one is recorded in
+    `failures` and comes back as REJECTED; `seen=False` (a stored page extracted again) leaves
+    last_seen alone; `limits` bound the stored text (default: newsarchive.defaults)."""
+    cuts = tuple(limit_article(article, limits))
     try:
         validate_article(article)
     except Rejected as rejection:
         record_failure(db, article.url, rejection.reason, site=article.site, detail=rejection.detail,
                        run_id=run_id, now=now)
-        return StoreResult(REJECTED, reason=rejection.reason, detail=rejection.detail)
-    return store_article(db, normalise_article(article, site_for_url(article.url)), now=now, seen=seen)
+        return StoreResult(REJECTED, reason=rejection.reason, detail=rejection.detail, cuts=cuts)
+    result = store_article(db, normalise_article(article, site_for_url(article.url)), now=now, seen=seen)
+    return replace(result, cuts=cuts) if cuts else result
 
 
 def row_of(article: Article) -> dict:
@@ -209,9 +216,14 @@ def is_known_url(db, url: str) -> bool:
 
 
 def recently_rejected(db, url: str, now=None) -> bool:
-    """Was `url` rejected (no title, no text, …) within RETRY_REJECTED_AFTER_DAYS? Such a page is
-    not downloaded again on every run; after that it gets another chance (a fixed template)."""
+    """Was `url` rejected (no title, no text, …) or refused (too large, a redirect loop, …) within
+    RETRY_REJECTED_AFTER_DAYS? Such a page is not downloaded again on every run; after that it gets
+    another chance (a fixed template). A page the site failed to serve (a timeout, an HTTP error)
+    or asked us to fetch later is tried again on the next run."""
     since = (now or clock.now()) - timedelta(days=defaults.RETRY_REJECTED_AFTER_DAYS)
-    row = db.execute("SELECT 1 FROM failures WHERE url = ? AND at >= ? LIMIT 1",
-                     [url, since.isoformat(timespec="seconds")]).fetchone()
+    row = db.execute(f"SELECT 1 FROM failures WHERE url = ? AND at >= ? AND reason NOT IN ({_NEXT_RUN}) LIMIT 1",
+                     [url, since.isoformat(timespec="seconds"), *RETRY_NEXT_RUN]).fetchone()
     return row is not None
+
+
+_NEXT_RUN = ", ".join("?" * len(RETRY_NEXT_RUN))

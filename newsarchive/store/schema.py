@@ -1,17 +1,22 @@
 """The archive's SQLite schema and the connection every writer and reader uses.
 
-One function opens the archive (`open_db`), creating the schema in a new file and bringing an
-older one up to date (MIGRATIONS); every connection comes with the archive's SQL functions
-(newsarchive.search.functions); writers wrap each article in `transaction(db)`. See
-docs/ARCHITECTURE.md for why each table exists.
+Writers (crawl, import, reparse, upgrade) open the archive with `open_db`, which creates the
+schema in a new file and brings an older one up to date (MIGRATIONS); readers (search, tags,
+stats, trend, serve, health, sites) open it with `open_reader`, read-only, and are refused an
+archive they would have to change. Neither touches a file that is not an archive: no table, no
+user_version, no WAL switch (ArchiveError says what the file is). Every connection comes with the
+archive's SQL functions (newsarchive.search.functions); writers wrap each article in
+`transaction(db)`. See docs/ARCHITECTURE.md for why each table exists.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -131,7 +136,7 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE INDEX IF NOT EXISTS versions_article ON versions(article_id);
 
--- Rejected pages: why, where, when.
+-- Pages that failed: why (a reason of newsarchive.failures, or validation's), where, when.
 CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL,
@@ -145,6 +150,8 @@ CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
 
 -- One row per crawl, and one per site within it: the figures health checks compare.
 -- missing_fields / missed_selectors: JSON {field: share of the run's article pages}.
+-- errors / refused / deferred: failures by kind, reasons: JSON {reason: count} (newsarchive.failures);
+-- responses: HTTP responses received (none at all: the site could not be reached).
 CREATE TABLE IF NOT EXISTS crawl_runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -155,7 +162,9 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     new INTEGER NOT NULL DEFAULT 0,
     updated INTEGER NOT NULL DEFAULT 0,
     rejected INTEGER NOT NULL DEFAULT 0,
-    errors INTEGER NOT NULL DEFAULT 0
+    errors INTEGER NOT NULL DEFAULT 0,
+    refused INTEGER NOT NULL DEFAULT 0,
+    deferred INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS site_runs (
     run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
@@ -178,6 +187,10 @@ CREATE TABLE IF NOT EXISTS site_runs (
     generic_links INTEGER NOT NULL DEFAULT 0,
     listing_pages INTEGER NOT NULL DEFAULT 0,
     reached TEXT,
+    responses INTEGER NOT NULL DEFAULT 0,
+    refused INTEGER NOT NULL DEFAULT 0,
+    deferred INTEGER NOT NULL DEFAULT 0,
+    reasons TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (run_id, site)
 );
 
@@ -324,6 +337,11 @@ CREATE INDEX IF NOT EXISTS watch_sends_channel ON watch_sends(channel_id, sent_a
 SCHEMA += WATCH_SCHEMA
 
 
+class ArchiveError(Exception):
+    """The file at a --db path cannot be used as an archive; the message says what it is and
+    what to do. Nothing was changed in it."""
+
+
 def connect(path: str | Path, *, wal: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, with a busy timeout.
     `wal=False` leaves the journal mode as the file has it."""
@@ -340,12 +358,173 @@ def connect(path: str | Path, *, wal: bool = True) -> sqlite3.Connection:
 
 
 def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open the archive at `path`, creating the schema when needed."""
-    if not create and str(path) != ":memory:" and not Path(path).exists():
+    """Open the archive at `path` for writing: a new archive when there is no file (or an empty
+    one) and `create`, an older one brought up to date. Raises ArchiveError, without changing the
+    file, when it is no SQLite file, another program's database or damaged; FileNotFoundError
+    when there is none and not `create`."""
+    memory = str(path) == ":memory:"
+    if not create and not memory and not Path(path).exists():
         raise FileNotFoundError(f"no archive at {path} (crawl or import first, or pass --db)")
-    db = sqlite_utils.Database(connect(path))
-    ensure_schema(db)
+    try:
+        conn = connect(path, wal=False)
+    except (OSError, sqlite3.Error) as error:
+        raise ArchiveError(f"cannot open or create an archive at {path}: {_reason(error)}") from None
+    try:
+        _check_archive(conn, path, allow_new=True, allow_older=True)
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        db = sqlite_utils.Database(conn)
+        ensure_schema(db)
+    except BaseException as error:
+        conn.close()
+        if isinstance(error, sqlite3.Error):
+            raise ArchiveError(f"{path}: {_reason(error)}") from None
+        raise
     return db
+
+
+def open_reader(path: str | Path) -> sqlite_utils.Database:
+    """Open the archive at `path` read-only, for commands that only read it: nothing is created,
+    migrated or switched to WAL, and a read-only archive (a read-only mount, a file the user may
+    not write) can be read. Raises ArchiveError when there is no archive at `path`, or one that a
+    writer must bring up to date first (`newsarchive upgrade`)."""
+    target = Path(path)
+    if not target.exists():
+        raise ArchiveError(f"no archive at {path} (crawl or import first, or pass --db)")
+    if target.is_dir():
+        raise ArchiveError(f"{path} is a folder, not an archive")
+    try:
+        conn = _read_only(target)
+    except sqlite3.OperationalError as error:
+        # A WAL archive nobody may write (a read-only mount): SQLite cannot make its shared-memory
+        # file, so it is read as immutable; no one can be writing it meanwhile.
+        if "unable to open" not in str(error) or _writable(target):
+            raise ArchiveError(f"cannot read {path}: {_reason(error)}") from None
+        try:
+            conn = _read_only(target, immutable=True)
+        except sqlite3.Error as again:
+            raise ArchiveError(f"cannot read {path}: {_reason(again)}") from None
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"{path} is not an archive: {_reason(error)}") from None
+    try:
+        _check_archive(conn, path, allow_new=False, allow_older=False)
+        if wordindex.stored_indexer(conn) != wordindex.INDEXER:  # words searched as it does not hold them
+            raise ArchiveError(f"{path}: its word index was built by another version of newsarchive: run "
+                               f"`newsarchive upgrade --db {path}` (or a crawl) to build it again")
+        conn.execute("PRAGMA foreign_keys = ON")
+        register_functions(conn)
+    except BaseException as error:
+        conn.close()
+        if isinstance(error, sqlite3.Error):
+            raise ArchiveError(f"{path}: {_reason(error)}") from None
+        raise
+    return sqlite_utils.Database(conn)
+
+
+def _read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection (SQLite's mode=ro) to `path`, checked by one read."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def describe_error(error: BaseException) -> str:
+    """What an error of SQLite or of the file system means for the archive, in words."""
+    return _reason(error)
+
+
+def _reason(error: BaseException) -> str:
+    """What an error opening a file means, in words."""
+    text = str(error)
+    if "file is not a database" in text:
+        return "not a SQLite database"
+    if "malformed" in text:
+        return "the file is damaged (database disk image is malformed); restore it from a backup"
+    if "disk is full" in text:
+        return "the disk is full: nothing more can be written (what was stored is kept)"
+    if "readonly database" in text or "read-only" in text:
+        return "the archive is read-only here: only reading commands can use it"
+    if "locked" in text:
+        return "another program held the archive too long (database is locked); try again"
+    if isinstance(error, NotADirectoryError) or isinstance(error, FileExistsError):
+        return f"a part of the path is a file, not a folder ({error.filename or text})"
+    return text
+
+
+def _check_archive(conn: sqlite3.Connection, path, *, allow_new: bool, allow_older: bool) -> None:
+    """Raise ArchiveError unless the database on `conn` is a newsarchive archive of this version
+    (or, with `allow_new`, an empty database; with `allow_older`, an older archive). Reads only."""
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"{path} is not an archive: {_reason(error)}") from None
+    if not tables and not version:
+        if allow_new:
+            return
+        raise ArchiveError(f"{path} is an empty database, not an archive (crawl or import into it first)")
+    if "articles" not in tables or not version:
+        listed = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise ArchiveError(f"{path} is not a newsarchive archive (a database with tables {listed}); "
+                           "nothing was changed in it")
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(f"{path} has schema version {version}, newer than this newsarchive "
+                           f"({SCHEMA_VERSION}): upgrade newsarchive")
+    if version < SCHEMA_VERSION and not allow_older:
+        raise ArchiveError(f"{path} is an archive of an older newsarchive (schema version {version}, this one "
+                           f"reads {SCHEMA_VERSION}): run `newsarchive upgrade --db {path}` (or a crawl) "
+                           "to bring it up to date")
+
+
+def check_writable_archive(path: str | Path) -> None:
+    """Raise ArchiveError, reading only, unless `path` is nothing yet, an empty file or an archive
+    a writer may open: what writers check before they take the lock (no lock file beside another
+    program's database)."""
+    target = Path(path)
+    if str(path) == ":memory:" or not target.exists():
+        return
+    if target.is_dir():
+        raise ArchiveError(f"{path} is a folder, not an archive")
+    if target.stat().st_size == 0:
+        return
+    try:
+        probe = _read_only(target)
+    except sqlite3.OperationalError as error:
+        raise ArchiveError(f"cannot open {path} to write to it: {_reason(error)}") from None
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"{path} is not an archive: {_reason(error)}") from None
+    try:
+        _check_archive(probe, path, allow_new=True, allow_older=True)
+    finally:
+        probe.close()
+
+
+def upgrade(path: str | Path) -> tuple[int, int]:
+    """Bring the archive at `path` up to date (schema and stemmed index): what `newsarchive
+    upgrade` does, and every writer on opening. Returns (version before, version after)."""
+    if not Path(path).exists():
+        raise ArchiveError(f"no archive at {path}")
+    try:
+        probe = _read_only(Path(path))
+    except sqlite3.Error as error:
+        raise ArchiveError(f"cannot read {path}: {_reason(error)}") from None
+    try:
+        _check_archive(probe, path, allow_new=False, allow_older=True)
+        (before,) = probe.execute("PRAGMA user_version").fetchone()
+    finally:
+        probe.close()
+    open_db(path, create=False).close()
+    return before, SCHEMA_VERSION
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -358,7 +537,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 wordindex.check_indexer(db.conn)
         return
     if version > SCHEMA_VERSION:
-        raise RuntimeError(f"this archive has schema version {version}, newer than this newsarchive "
+        raise ArchiveError(f"this archive has schema version {version}, newer than this newsarchive "
                            f"({SCHEMA_VERSION}): upgrade newsarchive")
     if version:
         _migrate(db, version)
@@ -442,9 +621,13 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
     tell rewrites apart from other events (newsarchive.store.stories), all regrouped; watches
     (newsarchive.watch) and backfills (newsarchive.crawl.backfill) get their tables (SCHEMA, run by
     _rebuild_articles); site_runs counts the links found by the generic article check, the listing
-    pages walked and the oldest day reached."""
-    _add_columns(db, "site_runs", {"generic_links": "INTEGER NOT NULL DEFAULT 0",
-                                   "listing_pages": "INTEGER NOT NULL DEFAULT 0", "reached": "TEXT"})
+    pages walked and the oldest day reached; runs record failures by kind and reason
+    (newsarchive.failures) and the responses received."""
+    counter = "INTEGER NOT NULL DEFAULT 0"
+    _add_columns(db, "crawl_runs", {"refused": counter, "deferred": counter})
+    _add_columns(db, "site_runs", {"generic_links": counter, "listing_pages": counter, "reached": "TEXT",
+                                   "responses": counter, "refused": counter, "deferred": counter,
+                                   "reasons": "TEXT NOT NULL DEFAULT '{}'"})
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "articles_{suffix}"')
     db.execute("DROP TABLE IF EXISTS articles_fts")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from newsarchive import clock, defaults
 from newsarchive.model import Article
 from newsarchive.urls import canonicalize_url
+
+#: What no address holds: control characters and white space.
+_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
 class Rejected(Exception):
@@ -22,9 +26,9 @@ class Rejected(Exception):
 def _parse_iso(value: str, field: str) -> datetime:
     parsed = clock.parse_iso(value, assume_local=False) if isinstance(value, str) else None
     if parsed is None:
-        raise Rejected("bad_date", f"{field} is not ISO 8601: {value!r}")
+        raise Rejected("bad_date", f"{field} is not ISO 8601: {value!r:.60}")
     if parsed.tzinfo is None:
-        raise Rejected("bad_date", f"{field} has no UTC offset: {value!r}")
+        raise Rejected("bad_date", f"{field} has no UTC offset: {value!r:.60}")
     return parsed
 
 
@@ -33,6 +37,8 @@ def validate_article(article: Article, *, now: datetime | None = None) -> Articl
     than a day after `now` (default: when the article was fetched, else the present) is impossible."""
     if not article.url:
         raise Rejected("no_url")
+    if not isinstance(article.url, str) or len(article.url) > 4096 or _UNSAFE_URL.search(article.url.strip()):
+        raise Rejected("bad_url", f"{article.url!r:.200} is not an address (control characters, spaces or too long)")
     try:
         canonicalize_url(article.url)
     except ValueError as error:
@@ -62,6 +68,10 @@ def validate_article(article: Article, *, now: datetime | None = None) -> Articl
         if not value:
             continue
         when = _parse_iso(value, field)
-        if when.year < defaults.EARLIEST_YEAR or when > latest:
-            raise Rejected("impossible_date", f"{field} {value} is before {defaults.EARLIEST_YEAR} or in the future")
+        try:
+            impossible = when.year < defaults.EARLIEST_YEAR or when > latest
+        except (OverflowError, ValueError):  # 9999-12-31 with a negative offset: past the calendar's end in UTC
+            impossible = True
+        if impossible:
+            raise Rejected("impossible_date", f"{field} {value!r:.60} is before {defaults.EARLIEST_YEAR} or in the future")
     return article

@@ -8,18 +8,25 @@ tests also need to know what a crawl asked for, and sites no directory holds:
   again; ``server.fetched(path)`` counts a path whatever its spelling (percent-encoding, query order);
 * ``serve_synthetic(n)`` serves a generated DLE site (matritca.kz paths and markup) of n articles
   without any files; ``server.modify(article_id)`` changes one article's text on the fly;
-* ``load_manifest(name)`` reads a bundled mirror's ground truth (format: tests/mirrors/README.md).
+* ``load_manifest(name)`` reads a bundled mirror's ground truth (format: tests/mirrors/README.md);
+* ``serve_hostile()`` serves a site that attacks its crawler: each path does what ``route`` tells
+  it (bombs, endless bodies generated lazily, redirect loops, hangs, drip-feeding, truncated and
+  binary bodies, lying headers; tests/test_hostile.py lists the cases, docs/HOSTILE.md what the
+  user sees).
 """
 
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import html
 import json
 import random
 import re
 import threading
+import time
+import zlib
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -305,6 +312,169 @@ def serve_synthetic(n_articles: int, port: int = 0, seed: int = 0, now: datetime
     """Serve a generated matritca-style DLE site of `n_articles` deterministic articles (options:
     `spacing`, `listing_limit`; see SyntheticMirror)."""
     return SyntheticMirror(n_articles, port=port, seed=seed, now=now, **options)
+
+
+# ------------------------------------------------------------------------------------------
+# A hostile site: what a crawler must survive.
+# ------------------------------------------------------------------------------------------
+
+class HostileMirror(CountingMirror):
+    """A site whose paths each behave as `route(path, behaviour)` says; other paths are 404.
+
+    Behaviours (module functions below) write raw HTTP, so a body can be endless, lazily made,
+    compressed into a bomb, cut short, dripped a byte at a time or never sent. Every write to a
+    client that went away is ignored: the crawler hanging up is what a bounded crawler does.
+    """
+
+    def __init__(self, port: int = 0):
+        self.routes: dict[str, object] = {}
+        self.prefixes: dict[str, object] = {}
+        self.stopping = threading.Event()
+        super().__init__(None, port, name="hostile")
+
+    def route(self, path: str, behaviour, *, prefix: bool = False) -> str:
+        """Serve `behaviour` at `path` (query included, if any), or with `prefix` at every path
+        that starts with it and has no route of its own; returns the path."""
+        (self.prefixes if prefix else self.routes)[path] = behaviour
+        return path
+
+    def _behaviour(self, target: str):
+        found = self.routes.get(target) or self.routes.get(urlsplit(target).path)
+        if found is None:
+            prefixes = [p for p in self.prefixes if target.startswith(p)]
+            found = self.prefixes[max(prefixes, key=len)] if prefixes else None
+        return found
+
+    def respond(self, handler, head: bool) -> None:
+        target = handler.path.split("#", 1)[0]
+        with self._lock:
+            self.requests[target] += 1
+        behaviour = self._behaviour(target)
+        if behaviour is None:
+            _write(handler, 404, {"Content-Type": "text/html; charset=utf-8"}, [b"<h1>404</h1>"])
+            return
+        try:
+            behaviour(handler, self)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+            pass  # the crawler stopped reading: it was meant to
+        finally:
+            handler.close_connection = True
+
+    def stop(self) -> None:
+        self.stopping.set()
+        super().stop()
+
+
+def _write(handler, status: int, headers: dict, chunks, length: int | None | bool = True) -> None:
+    """Status, headers, then the chunks. `length`: True announces the real length (the chunks are
+    joined first), an int announces that many bytes whatever follows, None announces none (the
+    body ends when the connection closes)."""
+    if length is True:
+        body = b"".join(chunks)
+        chunks, length = [body], len(body)
+    handler.send_response(status)
+    for key, value in headers.items():
+        handler.send_header(key, value)
+    if length is not None:
+        handler.send_header("Content-Length", str(length))
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    for chunk in chunks:
+        handler.wfile.write(chunk)
+    handler.wfile.flush()
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+XML = {"Content-Type": "application/xml; charset=utf-8"}
+
+
+def page(body: bytes | str, status: int = 200, headers: dict | None = None):
+    """A whole response, as given."""
+    data = body.encode() if isinstance(body, str) else body
+
+    def behave(handler, mirror):
+        _write(handler, status, headers if headers is not None else HTML, [data])
+    return behave
+
+
+def stream(chunks, headers: dict | None = None, length: int | None = None):
+    """A body made lazily by `chunks()` (a function returning an iterator of bytes), without a
+    Content-Length (or announcing `length`): a body of any size costs the server nothing."""
+    def behave(handler, mirror):
+        _write(handler, 200, headers if headers is not None else HTML, chunks(), length=length)
+    return behave
+
+
+def redirect(location: str, status: int = 302):
+    def behave(handler, mirror):
+        _write(handler, status, {"Location": location, **HTML}, [b""])
+    return behave
+
+
+def meta_refresh(location: str):
+    return page(f'<html><head><meta http-equiv="refresh" content="0; url={location}"></head><body></body></html>')
+
+
+def hang(seconds: float = 60):
+    """Accept the request and never answer (until `seconds` pass or the server stops)."""
+    def behave(handler, mirror):
+        mirror.stopping.wait(seconds)
+    return behave
+
+
+def drip(body: bytes, interval: float = 0.25, seconds: float = 60):
+    """Headers at once, then the body a byte at a time, forever slower than any timeout."""
+    def behave(handler, mirror):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body) * 1000))
+        handler.end_headers()
+        deadline = time.monotonic() + seconds
+        for byte in (body * 1000):
+            if mirror.stopping.wait(interval) or time.monotonic() > deadline:
+                return
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+    return behave
+
+
+def truncated(body: bytes, announced: int):
+    """Announce `announced` bytes, send `body` (fewer), hang up."""
+    def behave(handler, mirror):
+        _write(handler, 200, HTML, [body], length=announced)
+    return behave
+
+
+@functools.lru_cache(maxsize=4)
+def compression_bomb(size: int, encoding: str = "gzip") -> bytes:
+    """`size` bytes of zeros (a multiple of 1 MiB), gzip- or deflate-encoded in about size/1000
+    bytes: one full-flushed deflate block of 1 MiB repeated, so it is made in milliseconds."""
+    megabytes = size >> 20
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = packer.compress(b"\0" * (1 << 20)) + packer.flush(zlib.Z_FULL_FLUSH)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    zeros, crc, adler = b"\0" * (1 << 20), 0, 1
+    for _ in range(megabytes):
+        crc = zlib.crc32(zeros, crc) if encoding == "gzip" else crc
+        adler = zlib.adler32(zeros, adler) if encoding == "deflate" else adler
+    body = block * megabytes + end
+    if encoding == "gzip":
+        return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + body + crc.to_bytes(4, "little")
+                + (size & 0xFFFFFFFF).to_bytes(4, "little"))
+    return b"\x78\xda" + body + adler.to_bytes(4, "big")
+
+
+def bomb(size: int, encoding: str = "gzip", content_type: str = "text/html; charset=utf-8"):
+    """A body of `size` bytes once decompressed, sent compressed (Content-Encoding: `encoding`)."""
+    def behave(handler, mirror):
+        _write(handler, 200, {"Content-Type": content_type, "Content-Encoding": encoding},
+               [compression_bomb(size, encoding)])
+    return behave
+
+
+def serve_hostile(port: int = 0) -> HostileMirror:
+    """A HostileMirror on 127.0.0.1 (no routes yet)."""
+    return HostileMirror(port)
 
 
 if __name__ == "__main__":  # python -m mirrors.server NAME [PORT]
