@@ -1,3 +1,4 @@
 from newsarchive.cli import cli
 
-cli(prog_name="newsarchive")
+if __name__ == "__main__":
+    cli(prog_name="newsarchive")

@@ -184,12 +184,11 @@ def mentions(text: str | None) -> list[str]:
     """The regions of every place named in `text`, in order (longest names matched first)."""
     if not text:
         return []
-    gaz = load_gazetteer()
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in gaz.candidates(tokens[i]):
+        for phrase in _starting(tokens[i]):
             if phrase.match(tokens, i):
                 out.append(phrase.region)
                 i += len(phrase.words)
@@ -266,3 +265,9 @@ def canonical_region(value: str | None) -> str | None:
     if not value or not value.strip():
         return value
     return normalise_region(value) or value
+
+
+@lru_cache(maxsize=100_000)
+def _starting(token: str) -> tuple[_Phrase, ...]:
+    """The gazetteer's phrases whose first word `token` is (most words start none)."""
+    return tuple(phrase for phrase in load_gazetteer().candidates(token) if phrase.words[0].matches(token))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.metadata import version
+from typing import NamedTuple
 
 import pymorphy3
 import Stemmer
@@ -60,22 +61,52 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+class Analysis(NamedTuple):
+    """What the dictionary says of one folded word, read once (`analyse`)."""
+
+    #: The word index's tokens of the word (see the module's docstring).
+    tokens: tuple[str, ...]
+    #: The part of speech of its likeliest dictionary reading; None when the dictionary does not know it.
+    pos: str | None
+    #: The name (of a person, place, organisation) it is a form of, when the dictionary knows it as one.
+    name: str | None
+
+
+#: Grammemes of names: of people, places, organisations; and abbreviations.
+NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+
+
 @lru_cache(maxsize=400_000)
-def word_tokens(word: str) -> tuple[str, ...]:
-    """The index tokens of one folded word: its dictionary lemmas, else its stem (see above)."""
+def analyse(word: str) -> Analysis:
+    """The dictionary's analysis of one folded word, cached: news vocabulary is Zipfian, and
+    indexing, stories and queries all ask about the same words."""
     if word.isdigit():
-        return (word,)
-    if word.isascii():
-        return (_stemmers["en"].stemWord(word),)
-    lemmas = set()
+        return Analysis((word,), None, None)
+    known = []
     if _CYRILLIC.search(word):  # the dictionary is Russian; pymorphy3 fails on some other scripts
         try:
-            lemmas = {_lemma_token(parse.normal_form, parse.tag.POS) for parse in _morph.parse(word) if parse.is_known}
+            known = [parse for parse in _morph.parse(word) if parse.is_known]
         except ValueError:  # a character unicodedata has no name for (pymorphy3's shape check)
-            lemmas = set()
-    if lemmas:
-        return tuple(sorted(lemmas))
-    return (_SURNAME_SUFFIX.sub("", _stemmers["ru"].stemWord(word)),)
+            known = []
+    name = next((parse.normal_form.replace("ё", "е") for parse in known if parse.tag.grammemes & NAME_GRAMMEMES),
+                None)
+    if known:
+        tokens = tuple(sorted({_lemma_token(parse.normal_form, parse.tag.POS) for parse in known}))
+    elif word.isascii():
+        tokens = (_stemmers["en"].stemWord(word),)
+    else:
+        tokens = (stem(word),)
+    return Analysis(tokens, known[0].tag.POS if known else None, name)
+
+
+def word_tokens(word: str) -> tuple[str, ...]:
+    """The index tokens of one folded word: its dictionary lemmas, else its stem (see above)."""
+    return analyse(word).tokens
+
+
+def stem(word: str) -> str:
+    """The Snowball stem of a folded Russian word, less a surname's -ов/-ев/-ин/-ын."""
+    return _SURNAME_SUFFIX.sub("", _stemmers["ru"].stemWord(word))
 
 
 def _lemma_token(normal_form: str, pos: str | None) -> str:

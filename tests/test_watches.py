@@ -405,7 +405,7 @@ def test_an_archive_of_version_4_gains_the_watch_tables(tmp_path):
     db.execute("PRAGMA user_version = 4")
     db.conn.close()
     db = open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (5,)
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert db.execute("SELECT count(*) FROM articles").fetchone() == (1,)
     add_watch(db, "pension", "пенсия")
     store(db, "two", "Пенсии пересчитают", "Пенсии пересчитают в декабре.")

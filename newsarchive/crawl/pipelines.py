@@ -1,7 +1,9 @@
-"""The item pipeline: every Article the spider yields goes to the archive through
-newsarchive.store.archive.archive_article (bound and clean → validate → normalise → store), as
-`import` and `reparse` send theirs; with the crawl's text limits (NEWSARCHIVE_MAX_*_CHARS,
-_TAGS, _IMAGES) and no article past NEWSARCHIVE_MAX_ARTICLES."""
+"""The item pipeline: every Article the spider yields goes to the archive the way
+newsarchive.store.archive.archive_article sends it (bound and clean → validate → normalise →
+store), as `import` and `reparse` send theirs, in its two halves: between them the text is
+analysed by a helper process (newsarchive.crawl.analysis) while the crawl goes on. With the
+crawl's text limits (NEWSARCHIVE_MAX_*_CHARS, _TAGS, _IMAGES) and no article past
+NEWSARCHIVE_MAX_ARTICLES."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from newsarchive.crawl.archive import archive
+from newsarchive.crawl.analysis import text_analyser
+from newsarchive.crawl.archive import handle
 from newsarchive.crawl.failures import failure_log
 from newsarchive.crawl.limits import limit_setting
-from newsarchive.store.archive import REJECTED, archive_article
+from newsarchive.store.archive import REJECTED, finish, prepare_article, store_article
 from newsarchive.store.normalise import TextLimits
 from newsarchive.store.stories import refresh
 
@@ -36,25 +39,38 @@ class ArchivePipeline:
         self.run_id = crawler.settings.getint("NEWSARCHIVE_RUN_ID") or None
         self.limits = text_limits(crawler.settings)
         self.max_articles = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLES") or None
+        #: Articles stored or being stored (their text with the helper): what --max-articles counts.
+        self.claimed = 0
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    async def process_item(self, item):
         stats = self.crawler.stats
-        if self.max_articles and stats.get_value("newsarchive/stored", 0) >= self.max_articles:
+        if self.max_articles and self.claimed >= self.max_articles:
             # Pages already downloading when --max-articles was reached: left for the next run.
             raise DropItem(f"--max-articles {self.max_articles} reached: {item.url} left for the next run",
                            log_level="DEBUG")
+        archive = handle(self.crawler)
+        self.claimed += 1
         try:
-            result = archive_article(archive(self.crawler), item, run_id=self.run_id, limits=self.limits)
+            archive.open_group()
+            result = prepare_article(archive.db, item, run_id=self.run_id, limits=self.limits)
+            if result.status != REJECTED:
+                analyser = text_analyser(self.crawler)
+                analysis = await analyser.analyse(item) if analyser else None
+                archive.open_group()  # the timer may have committed while the text was analysed
+                result = finish(store_article(archive.db, item, analysis=analysis), result)
+            archive.commit_due()
         except Exception as error:  # the archive failed (a full disk): noted, the crawl goes on
+            self.claimed -= 1
             failure_log(self.crawler).note("store_error", item.url, f"{type(error).__name__}: {error}", record=False)
             raise DropItem(f"not stored {item.url!r:.300}: {type(error).__name__}", log_level="DEBUG") from None
         for reason, detail in result.cuts:
             failure_log(self.crawler).note(reason, item.url, detail, record=False)
         if result.status == REJECTED:
+            self.claimed -= 1
             stats.inc_value("newsarchive/rejected")
             stats.inc_value(f"newsarchive/rejected/{result.reason}")
             raise DropItem(f"rejected {item.url!r:.300}: {result.reason}", log_level="INFO")
@@ -70,6 +86,6 @@ class ArchivePipeline:
         that they do not depend on the order the site listed them in. When the archive cannot
         (a full disk), they stay pending for the next crawl's refresh."""
         try:
-            refresh(archive(self.crawler))
+            refresh(handle(self.crawler).db)
         except Exception as error:
             logger.warning("stories of this crawl left for the next one: %s: %s", type(error).__name__, error)

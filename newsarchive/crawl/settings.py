@@ -47,6 +47,11 @@ NEWSARCHIVE_MAX_ARTICLES = None
 DOWNLOAD_MAXSIZE = 2 * defaults.MAX_RESPONSE_BYTES
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 2 * defaults.MAX_REDIRECTS
+#: Seconds of writes committed together (newsarchive.crawl.archive); 0: every article on its own.
+NEWSARCHIVE_COMMIT_SECONDS = 1.0
+#: Helper processes that analyse the articles' text while the crawl fetches (newsarchive.crawl.analysis);
+#: None: one on a machine of more than one core, none on one core (0: all in the crawl's process).
+NEWSARCHIVE_ANALYSIS_PROCESSES = None
 #: The crawl_runs row this crawl reports to (set by `newsarchive crawl`; a bare `scrapy crawl` makes its own).
 NEWSARCHIVE_RUN_ID = None
 
@@ -104,6 +109,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newsarchive.crawl.archive.ArchiveHandle": 0,
+    "newsarchive.crawl.analysis.TextAnalyser": 0,
     "newsarchive.crawl.failures.FailureLog": 1,
     "newsarchive.crawl.runs.CrawlRunRecorder": 500,
     "newsarchive.crawl.progress.ProgressDisplay": 510,

@@ -19,6 +19,7 @@ from newsarchive import clock, defaults
 from newsarchive.failures import RETRY_NEXT_RUN
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
+from newsarchive.store.analysis import TextAnalysis
 from newsarchive.store.normalise import TextLimits, limit_article, normalise_article
 from newsarchive.store.schema import tag_spellings
 from newsarchive.store.stories import assign_story
@@ -50,7 +51,7 @@ class StoreResult:
     UNCHANGED: they were corrected in place); `reason`/`detail` say why an article was REJECTED;
     `cuts` are the (reason, detail) of each field cut to its limit before it was stored."""
 
-    status: str
+    status: str | None  # None: prepared by prepare_article, not stored yet
     article_id: int | None = None
     duplicate_of: int | None = None
     changed: tuple[str, ...] = ()
@@ -64,6 +65,17 @@ def archive_article(db, article: Article, *, now: str | None = None, run_id: int
     """Bound and clean, validate, normalise and store one article. A rejected one is recorded in
     `failures` and comes back as REJECTED; `seen=False` (a stored page extracted again) leaves
     last_seen alone; `limits` bound the stored text (default: newsarchive.defaults)."""
+    prepared = prepare_article(db, article, now=now, run_id=run_id, limits=limits)
+    if prepared.status == REJECTED:
+        return prepared
+    return finish(store_article(db, article, now=now, seen=seen), prepared)
+
+
+def prepare_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,
+                    limits: TextLimits | None = None) -> StoreResult:
+    """The first half of `archive_article`: bound and clean, validate and normalise the article
+    in place. Returns REJECTED (recorded in `failures`), else a result with the cuts made and
+    status None; `store_article` then stores it, and `finish` puts the two results together."""
     cuts = tuple(limit_article(article, limits))
     try:
         validate_article(article)
@@ -71,8 +83,13 @@ def archive_article(db, article: Article, *, now: str | None = None, run_id: int
         record_failure(db, article.url, rejection.reason, site=article.site, detail=rejection.detail,
                        run_id=run_id, now=now)
         return StoreResult(REJECTED, reason=rejection.reason, detail=rejection.detail, cuts=cuts)
-    result = store_article(db, normalise_article(article, site_for_url(article.url)), now=now, seen=seen)
-    return replace(result, cuts=cuts) if cuts else result
+    normalise_article(article, site_for_url(article.url))
+    return StoreResult(None, cuts=cuts)
+
+
+def finish(stored: StoreResult, prepared: StoreResult) -> StoreResult:
+    """A stored article's result with the cuts `prepare_article` made."""
+    return replace(stored, cuts=prepared.cuts) if prepared.cuts else stored
 
 
 def row_of(article: Article) -> dict:
@@ -117,8 +134,10 @@ def find_stored(db, article: Article) -> tuple[str, int] | None:
     return None
 
 
-def store_article(db, article: Article, *, now: str | None = None, seen: bool = True) -> StoreResult:
-    """Insert or update one validated, normalised article with everything that hangs on it."""
+def store_article(db, article: Article, *, now: str | None = None, seen: bool = True,
+                  analysis: TextAnalysis | None = None) -> StoreResult:
+    """Insert or update one validated, normalised article with everything that hangs on it;
+    `analysis`: its text's (newsarchive.store.analysis), when it was analysed already."""
     now = now or clock.now_iso()
     row = row_of(article)
     with transaction(db):
@@ -159,9 +178,9 @@ def store_article(db, article: Article, *, now: str | None = None, seen: bool = 
         _add_urls(db, article_id, article, kind="canonical")
         _write_tags(db, article_id, article.tags, row["published_utc"])
         index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body,
-                      article.tags)
+                      article.tags, fields=analysis.index_fields if analysis else None)
         _write_page(db, article_id, article, now)
-        assign_story(db, article_id)
+        assign_story(db, article_id, analysis.story if analysis else None)
     return result
 
 

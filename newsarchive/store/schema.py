@@ -28,7 +28,7 @@ from newsarchive.textnorm import fold_tag
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA = """
 -- The columns a reader looks at first (datasette shows them in this order), the bookkeeping
 -- after them, the long text last: a row longer than a page continues in overflow pages, and
@@ -264,7 +264,8 @@ CREATE TABLE IF NOT EXISTS story_links (
 -- again by newsarchive.store.stories.refresh at the end of the batch (or of the next one).
 CREATE TABLE IF NOT EXISTS story_pending (
     article_id INTEGER PRIMARY KEY,
-    stage INTEGER NOT NULL DEFAULT 0  -- the refresh's passes done for it (newsarchive.store.stories.refresh)
+    stage INTEGER NOT NULL DEFAULT 0,  -- the refresh's passes done for it (newsarchive.store.stories.refresh)
+    terms BLOB  -- its content words' hashes and counts, so that the refresh need not read the text again
 );
 -- How many articles hold each term or anchor (its rarity); archive_meta.story_documents counts them.
 CREATE TABLE IF NOT EXISTS story_df (
@@ -648,6 +649,12 @@ def _v4_to_v5(db: sqlite_utils.Database) -> None:
     stories.regroup(db)  # joins the migration's transaction
 
 
+def _v5_to_v6(db: sqlite_utils.Database) -> None:
+    """Version 6: an article waiting for its stories to be decided again keeps its words' counts
+    (story_pending.terms), so that the refresh weighs them without reading the text again."""
+    _add_columns(db, "story_pending", {"terms": "BLOB"})
+
+
 def tag_spellings(db: sqlite_utils.Database, tags: list[str]) -> list[str]:
     """The archive's spelling of each tag, what `articles.tags` holds: of every spelling met of
     the folded tag, the first by `spelling_rank` («Пенсия 2026» over «ПЕНСИЯ 2026» over «пенсия
@@ -686,6 +693,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_vers
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 

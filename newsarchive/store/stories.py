@@ -27,7 +27,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -87,7 +88,8 @@ class Profile:
     places: frozenset[str]
     broad: bool  # a digest, a recap, a forecast for the country (see `BROAD_DAYS`)
     signature: np.ndarray | None
-    all_terms: tuple[int, ...] = ()  # every content word's hash (only while the profile is made)
+    #: Every content word's hash → how often the text uses it (only while the profile is made).
+    term_counts: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,29 +101,52 @@ class Link:
 # --- profiles ---
 
 
-def profile_of(article_id: int, title, lead, body, published_day: str | None, fetched_at: str | None,
-               rarity) -> tuple[Profile, dict[int, float]]:
-    """The article's profile, its vector weighted by `rarity(hashes) → {hash: idf}`; and the idf of
-    every term and anchor hash it holds (what the document frequencies count)."""
+@dataclass(frozen=True)
+class Reading:
+    """What an article's text says of its event, before the archive's word counts weigh it: a
+    pure function of the text (`read_story`), so that a crawl can read in a helper process."""
+
+    day: int
+    term_counts: dict[int, int]  # every content word's hash → how often the text uses it
+    anchors: dict[int, str]
+    event_days: frozenset[int]
+    title_days: frozenset[int]
+    numbers: dict[str, frozenset[str]]
+    places: frozenset[str]
+    broad: bool
+    signature: np.ndarray | None
+
+
+def read_story(title, lead, body, published_day: str | None, fetched_at: str | None) -> Reading:
+    """The facts, words and shingles of an article published on `published_day` (its Kazakhstan
+    day; else the day it was fetched)."""
     day = kazakh_day(published_day) or local_date(fetched_at) or kazakh_day("1990-01-01")
     found = facts(title, lead, body, day)
-    anchors = {token_hash(anchor): anchor for anchor in found.anchors()}
-    term_hashes = {token_hash("t|" + term): count for term, count in found.terms.items()}
-    idf = rarity(set(term_hashes) | set(anchors))
-    weighted = sorted(((1 + math.log(count)) * idf[h], h) for h, count in term_hashes.items())[-VECTOR_TERMS:]
+    text = "\n".join(filter(None, [title, lead, body]))
+    return Reading(day.toordinal(), {token_hash("t|" + term): count for term, count in found.terms.items()},
+                   {token_hash(anchor): anchor for anchor in found.anchors()}, frozenset(found.event_days),
+                   frozenset(found.title_days), {unit: frozenset(values) for unit, values in found.numbers.items()},
+                   frozenset(found.places), found.days_named >= BROAD_DAYS or found.regions_named >= BROAD_REGIONS,
+                   copies.signature(text))
+
+
+def weigh(article_id: int, reading: Reading, idf: dict[int, float]) -> Profile:
+    """The profile of a read article, its words weighted by `idf`."""
+    terms, weights = vector(reading.term_counts, idf)
+    return Profile(article_id, reading.day, terms, weights, reading.anchors, reading.event_days, reading.title_days,
+                   reading.numbers, reading.places, reading.broad, reading.signature, reading.term_counts)
+
+
+def vector(term_counts: dict[int, int], idf: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """(terms, weights): the VECTOR_TERMS terms of highest TF-IDF, sorted, and their weights, unit length."""
+    weighted = sorted(((1 + math.log(count)) * idf[h], h) for h, count in term_counts.items())[-VECTOR_TERMS:]
     terms = np.array(sorted(h for _, h in weighted), dtype=np.int64)
     weight_of = {h: w for w, h in weighted}
     weights = np.array([weight_of[h] for h in terms], dtype=np.float32)
     norm = float(np.linalg.norm(weights))
     if norm:
         weights /= norm
-    text = "\n".join(filter(None, [title, lead, body]))
-    profile = Profile(article_id, day.toordinal(), terms, weights, anchors, frozenset(found.event_days),
-                      frozenset(found.title_days), {unit: frozenset(values) for unit, values in found.numbers.items()},
-                      frozenset(found.places),
-                      found.days_named >= BROAD_DAYS or found.regions_named >= BROAD_REGIONS, copies.signature(text),
-                      tuple(term_hashes))
-    return profile, idf
+    return terms, weights
 
 
 def posted_tokens(profile: Profile) -> list[int]:
@@ -129,7 +154,7 @@ def posted_tokens(profile: Profile) -> list[int]:
     and a fixed sample of its content words (those of smallest hash: two texts sharing many words
     share some of them). It depends on the article alone, so two articles find each other
     whichever comes first."""
-    sample = sorted(int(h) for h in profile.all_terms)[:SAMPLED_TERMS]
+    sample = sorted(int(h) for h in profile.term_counts)[:SAMPLED_TERMS]
     return sorted(set(sample) | set(profile.anchors))
 
 
@@ -177,8 +202,11 @@ def disagree(a: Profile, b: Profile) -> bool:
 
 
 def _cosine(a: Profile, b: Profile) -> float:
-    shared, ia, ib = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
-    return float(np.dot(a.weights[ia], b.weights[ib])) if len(shared) else 0.0
+    if not len(a.terms) or not len(b.terms):
+        return 0.0
+    at = np.minimum(np.searchsorted(a.terms, b.terms), len(a.terms) - 1)  # both sorted: b's terms in a
+    shared = a.terms[at] == b.terms
+    return float(np.dot(a.weights[at[shared]], b.weights[shared]))
 
 
 # --- grouping ---
@@ -297,34 +325,39 @@ def origin(members: list[dict]) -> int:
 # --- the archive's side: profiles, postings, links, stories ---
 
 
-def assign_story(db, article_id: int) -> int:
+def assign_story(db, article_id: int, reading: Reading | None = None) -> int:
     """Decide the story of a stored article (new or changed), in the caller's transaction: its
     profile and postings, its links to the articles that may tell the same event, and the stories
     of every article concerned. Returns the article's story id. Decided with the words counted so
-    far, it is decided again at the end of its batch (`refresh`)."""
+    far, it is decided again at the end of its batch (`refresh`). `reading`: the stored text's
+    `read_story`, when it was read already."""
     previous_story = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
     known = db.execute("SELECT 1 FROM story_profiles WHERE article_id = ?", [article_id]).fetchone() is not None
     concerned = {article_id} | _members(db, [previous_story]) | _forget(db, article_id)
-    profile, idf = _profile(db, article_id, count_words=not known)
+    profile, idf = _profile(db, article_id, count_words=not known, reading=reading)
     linked = _link(db, profile, idf)
-    db.execute("INSERT OR REPLACE INTO story_pending (article_id, stage) VALUES (?, 0)", [article_id])
     concerned |= linked | _members(db, _stories_of(db, sorted(linked)))
     regroup_articles(db, [article_id, *sorted(concerned - {article_id})][:MAX_GROUP])
     return db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
 
 
-def _profile(db, article_id: int, *, count_words: bool) -> tuple[Profile, dict[int, float]]:
-    """Make and store an article's profile and postings (after `_forget`); with `count_words`,
-    count its words into the document frequencies first (a new article's, once)."""
-    title, lead, body, published_day, fetched_at = db.execute(
-        "SELECT title, lead, body, published_day, fetched_at FROM articles WHERE id = ?", [article_id]).fetchone()
-    profile, idf = profile_of(article_id, title, lead, body, published_day, fetched_at,
-                              lambda hashes: rarity(db, hashes, count=count_words))
+def _profile(db, article_id: int, *, count_words: bool,
+             reading: Reading | None = None) -> tuple[Profile, dict[int, float]]:
+    """Make and store an article's profile and postings (after `_forget`), and mark it pending
+    for the refresh with its words' counts; with `count_words`, count its words into the
+    document frequencies first (a new article's, once)."""
+    if reading is None:
+        reading = read_story(*db.execute("SELECT title, lead, body, published_day, fetched_at FROM articles "
+                                         "WHERE id = ?", [article_id]).fetchone())
+    idf = rarity(db, set(reading.term_counts) | set(reading.anchors), count=count_words)
+    profile = weigh(article_id, reading, idf)
     posted = posted_tokens(profile)
     db.execute("INSERT INTO story_profiles (article_id, day, profile, posted) VALUES (?, ?, ?, ?)",
                [article_id, profile.day, pack(profile), np.array(posted, dtype=np.int64).tobytes()])
     db.conn.executemany("INSERT OR IGNORE INTO story_postings (token, day, article_id) VALUES (?, ?, ?)",
                         [(token, profile.day, article_id) for token in posted])
+    db.execute("INSERT OR REPLACE INTO story_pending (article_id, stage, terms) VALUES (?, 0, ?)",
+               [article_id, pack_counts(profile.term_counts)])
     return profile, idf
 
 
@@ -369,10 +402,16 @@ def _forget(db, article_id: int) -> set[int]:
     day, posted = row
     db.conn.executemany("DELETE FROM story_postings WHERE token = ? AND day = ? AND article_id = ?",
                         [(int(token), day, article_id) for token in np.frombuffer(posted, dtype=np.int64)])
+    linked = _unlink(db, article_id)
+    db.execute("DELETE FROM story_profiles WHERE article_id = ?", [article_id])
+    return linked
+
+
+def _unlink(db, article_id: int) -> set[int]:
+    """Take an article's links out; the articles it was linked to."""
     linked = {other for (other,) in db.execute("SELECT other_id FROM story_links WHERE article_id = ?", [article_id])}
     db.conn.executemany("DELETE FROM story_links WHERE article_id = ? AND other_id = ?",
                         [(a, b) for other in linked for a, b in ((article_id, other), (other, article_id))])
-    db.execute("DELETE FROM story_profiles WHERE article_id = ?", [article_id])
     return linked
 
 
@@ -399,7 +438,7 @@ def _candidates(db, profile: Profile, tokens: list[int]) -> list[Profile]:
     chosen = [other for other, count in shared.items() if count >= least]
     rows = db.execute(f"SELECT article_id, day, profile FROM story_profiles WHERE article_id IN "
                       f"({','.join('?' * len(chosen))})", chosen).fetchall()
-    return [unpack(other, day, blob) for other, day, blob in rows]
+    return [_unpacked(other, day, blob) for other, day, blob in rows]
 
 
 def _members(db, story_ids) -> set[int]:
@@ -486,8 +525,22 @@ def refresh(db, *, batch: int = 500) -> int:
 
 
 def _reprofile(db, article_id: int) -> None:
-    _forget(db, article_id)
-    _profile(db, article_id, count_words=False)
+    """Weigh a pending article's words again with today's counts and drop its links. Only its
+    vector changes (what it is posted under and its facts do not depend on the counts), so the
+    words counted when it was stored serve; an article pending without them (from an older
+    version) is read again."""
+    row = db.execute("SELECT p.terms, s.day, s.profile FROM story_pending p JOIN story_profiles s "
+                     "USING (article_id) WHERE article_id = ?", [article_id]).fetchone()
+    if row is None or row[0] is None:
+        _forget(db, article_id)
+        _profile(db, article_id, count_words=False)
+        return
+    counts, day, blob = unpack_counts(row[0]), row[1], row[2]
+    profile = unpack(article_id, day, blob)
+    terms, weights = vector(counts, rarity(db, set(counts) | set(profile.anchors)))
+    db.execute("UPDATE story_profiles SET profile = ? WHERE article_id = ?",
+               [pack(replace(profile, terms=terms, weights=weights)), article_id])
+    _unlink(db, article_id)
 
 
 def _relink(db, article_id: int) -> None:
@@ -521,11 +574,8 @@ def regroup(db) -> int:
         db.execute("DELETE FROM archive_meta WHERE name = 'story_documents'")
         db.execute("UPDATE articles SET story_id = NULL")
         db.execute("DELETE FROM stories")
-        for article_id, title, lead, body, published_day, fetched_at in db.execute(
-                "SELECT id, title, lead, body, published_day, fetched_at FROM articles").fetchall():
-            profile_of(article_id, title, lead, body, published_day, fetched_at,  # every word counted first
-                       lambda hashes: rarity(db, hashes, count=True))
-        db.execute("INSERT INTO story_pending (article_id, stage) SELECT id, 0 FROM articles")
+        for (article_id,) in db.execute("SELECT id FROM articles").fetchall():
+            _profile(db, article_id, count_words=True)  # every word counted first, weighed by refresh
     refresh(db)
     return db.execute("SELECT count(*) FROM stories").fetchone()[0]
 
@@ -545,6 +595,25 @@ def pack(profile: Profile) -> bytes:
     head = np.array([len(profile.terms), len(anchors), len(signature), len(facts_json)], dtype=np.int32)
     return b"".join([head.tobytes(), profile.terms.tobytes(), profile.weights.astype(np.float32).tobytes(),
                      anchors.tobytes(), signature.tobytes(), facts_json])
+
+
+def pack_counts(term_counts: dict[int, int]) -> bytes:
+    hashes = np.array(sorted(term_counts), dtype=np.int64)
+    return hashes.tobytes() + np.array([term_counts[int(h)] for h in hashes], dtype=np.int32).tobytes()
+
+
+def unpack_counts(blob: bytes) -> dict[int, int]:
+    n = len(blob) // 12
+    hashes = np.frombuffer(blob, dtype=np.int64, count=n)
+    counts = np.frombuffer(blob, dtype=np.int32, count=n, offset=8 * n)
+    return dict(zip(hashes.tolist(), counts.tolist()))
+
+
+@lru_cache(maxsize=4096)
+def _unpacked(article_id: int, day: int, blob: bytes) -> Profile:
+    """`unpack`, for candidates: the articles of the last days are compared again and again
+    (keyed by the stored bytes, so a changed profile is unpacked afresh)."""
+    return unpack(article_id, day, blob)
 
 
 def unpack(article_id: int, day: int, blob: bytes) -> Profile:

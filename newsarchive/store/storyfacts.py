@@ -14,20 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-import pymorphy3
-import Stemmer
-
 from newsarchive.extract.dates import month_number
 from newsarchive.regions import mentions
-from newsarchive.textnorm import LEXEME_MARK, fold, word_tokens
-
-_morph = pymorphy3.MorphAnalyzer(lang="ru")
-_stemmer = Stemmer.Stemmer("russian")
+from newsarchive.textnorm import LEXEME_MARK, analyse, fold, stem, word_tokens
 
 #: Parts of speech that carry no fact.
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "PRED", "NUMR"})
-#: Grammemes of names: of people, places, organisations; and abbreviations.
-_NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
 #: A stated date further than this from the publication is history, not the event's day.
 EVENT_DAY_SPAN = 14
 #: Numbers that say nothing on their own (counts and ordinals of everyday text).
@@ -101,12 +93,11 @@ def token_hash(token: str) -> int:
 
 
 def _read_words(text: str, weight: int, found: StoryFacts) -> None:
-    for match in _WORD.finditer(text):
-        for part in match.group().split("-"):
-            folded = fold(part)
-            if _is_function(folded):
+    for word in _WORD.findall(fold(text)):
+        for part in word.split("-"):
+            if _is_function(part):
                 continue
-            for token in word_tokens(folded):
+            for token in word_tokens(part):
                 if len(token.partition(LEXEME_MARK)[0]) > 2:
                     found.terms[token] = found.terms.get(token, 0) + weight
     found.names.update(_names(text))
@@ -126,34 +117,21 @@ def _names(text: str):
                 yield "-".join(map(name_form, parts))
 
 
-@lru_cache(maxsize=200_000)
 def _is_function(word: str) -> bool:
     """A preposition, conjunction, particle, pronoun… by its likeliest dictionary reading."""
-    parses = [p for p in _morph.parse(word) if p.is_known]
-    return bool(parses) and parses[0].tag.POS in _FUNCTION_POS
+    return analyse(word).pos in _FUNCTION_POS
 
 
-@lru_cache(maxsize=200_000)
 def name_form(word: str) -> str:
     """A name as its inflections share it: the dictionary's name it is a form of («Астане» →
     астана), else its Snowball stem less a surname's -ов/-ев/-ин/-ын («Токаева» → тока)."""
-    for parse in _morph.parse(word):
-        if parse.is_known and parse.tag.grammemes & _NAME_GRAMMEMES:
-            return parse.normal_form.replace("ё", "е")
-    return re.sub(r"(?<=\w\w\w)(?:ов|ев|ин|ын)$", "", _stemmer.stemWord(word))
+    return analyse(word).name or stem(word)
 
 
-@lru_cache(maxsize=200_000)
 def _is_name(parts: tuple[str, ...], acronym: bool) -> bool:
     """Is a capitalised word (its folded parts) in mid-sentence a name: an acronym, or a word the
     dictionary knows as a name (of a person, place, organisation) or does not know at all?"""
-    if acronym:
-        return True
-    for part in parts:
-        known = [p for p in _morph.parse(part) if p.is_known]
-        if not known or any(p.tag.grammemes & _NAME_GRAMMEMES for p in known):
-            return True
-    return False
+    return acronym or any(analyse(part).pos is None or analyse(part).name is not None for part in parts)
 
 
 def _read_numbers(text: str, found: StoryFacts) -> None:

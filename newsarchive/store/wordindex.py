@@ -169,10 +169,12 @@ def index_fields(title: str | None, lead: str | None, body: str | None) -> tuple
     return index_text(title), index_text(lead), index_text(body)
 
 
-def index_article(conn, article_id: int, published_utc: str | None, title, lead, body, tags) -> None:
-    """Add an article's row (and any token not yet in word_terms)."""
+def index_article(conn, article_id: int, published_utc: str | None, title, lead, body, tags,
+                  fields: tuple[str, str, str] | None = None) -> None:
+    """Add an article's row (and any token not yet in word_terms); `fields`: its `index_fields`,
+    when they were analysed already."""
     key = word_key(published_utc, article_id)
-    fields = index_fields(title, lead, body)
+    fields = fields or index_fields(title, lead, body)
     table = ensure_table(conn, year_of_key(key))
     conn.execute(f"INSERT INTO {table} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
                  (key, *fields, tag_tokens(tags)))

@@ -1,0 +1,148 @@
+"""Text analysis in a helper process while the crawl fetches: both cores at work.
+
+Reading an article's words through the dictionary (newsarchive.store.analysis) costs more than
+fetching and extracting it. `TextAnalyser` is a Scrapy extension that starts a helper process
+(`python -m newsarchive.crawl.analysis`) at the first article when NEWSARCHIVE_ANALYSIS_PROCESSES
+allows one (default: on a machine of more than one core); the pipeline awaits
+`analyse(article)` and stores the article with the result, so the crawl's process goes on
+fetching and extracting meanwhile. The helper answers requests in the order they come, over its
+stdin and stdout; it ends when its stdin closes, so it never outlives the crawl, even one killed
+outright. Without a helper, or when it dies, the text is analysed in the crawl's own process:
+slower, never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from concurrent.futures import Future
+
+from scrapy import signals
+
+from newsarchive.model import Article
+from newsarchive.store.analysis import TextAnalysis, analyse_text, text_of
+
+logger = logging.getLogger(__name__)
+_LENGTH = struct.Struct("!I")
+
+
+class HelperGone(RuntimeError):
+    """The helper process ended before it answered."""
+
+
+class TextAnalyser:
+    """The crawl's text analysis: a helper process when there is one, else inline."""
+
+    def __init__(self, processes: int):
+        self.enabled = processes > 0
+        self._helper: _Helper | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        processes = crawler.settings.get("NEWSARCHIVE_ANALYSIS_PROCESSES")
+        if processes is None:
+            processes = 1 if (os.cpu_count() or 1) > 1 else 0
+        analyser = cls(int(processes))
+        crawler.signals.connect(analyser.close, signal=signals.engine_stopped)
+        return analyser
+
+    async def analyse(self, article: Article) -> TextAnalysis:
+        """The analysis of a normalised article, from the helper when there is one."""
+        if self.enabled:
+            try:
+                if self._helper is None:
+                    self._helper = _Helper()
+                return await asyncio.wrap_future(self._helper.submit(text_of(article)))
+            except (HelperGone, OSError) as error:
+                logger.warning("the text analysis helper failed (%s): the crawl's process analyses from now on", error)
+                self.enabled = False
+        return analyse_text(*text_of(article))
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
+
+
+def text_analyser(crawler) -> TextAnalyser | None:
+    """The crawl's TextAnalyser extension, if it is enabled."""
+    return crawler.get_extension(TextAnalyser)
+
+
+class _Helper:
+    """The helper process, and the futures of the requests it has not answered yet."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "newsarchive.crawl.analysis"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.waiting: collections.deque[Future] = collections.deque()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, name="newsarchive-analysis", daemon=True).start()
+
+    def submit(self, arguments: tuple) -> Future:
+        future: Future = Future()
+        data = pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            if self.process.poll() is not None:
+                raise HelperGone(f"exit status {self.process.returncode}")
+            self.waiting.append(future)
+            self.process.stdin.write(_LENGTH.pack(len(data)) + data)
+            self.process.stdin.flush()
+        return future
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            message = _receive(stream)
+            with self.lock:
+                if message is None:
+                    gone, self.waiting = list(self.waiting), collections.deque()
+                else:
+                    future = self.waiting.popleft()
+            if message is None:
+                for future in gone:
+                    future.set_exception(HelperGone("it ended before it answered"))
+                return
+            ok, value = pickle.loads(message)
+            future.set_result(value) if ok else future.set_exception(value)
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _receive(stream) -> bytes | None:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (length,) = _LENGTH.unpack(head)
+    data = stream.read(length)
+    return data if len(data) == length else None
+
+
+def serve(requests, answers) -> None:
+    """The helper's loop: analyse each request until the crawl closes the stream."""
+    while (message := _receive(requests)) is not None:
+        try:
+            answer = (True, analyse_text(*pickle.loads(message)))
+        except Exception as error:  # sent back: the crawl decides what becomes of the article
+            answer = (False, error)
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(_LENGTH.pack(len(data)) + data)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
