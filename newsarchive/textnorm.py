@@ -104,6 +104,24 @@ def word_tokens(word: str) -> tuple[str, ...]:
     return analyse(word).tokens
 
 
+@lru_cache(maxsize=10_000)
+def token_openings(token: str) -> frozenset[str] | None:
+    """The first two letters of every folded word whose tokens include `token`: the forms of a
+    dictionary lemma, or the words a stem begins; None when that cannot be told (any word may)."""
+    lemma = token.partition(LEXEME_MARK)[0]
+    if len(lemma) < 2 or lemma.isdigit():
+        return None if len(lemma) < 2 else frozenset({lemma[:2]})
+    openings = {lemma[:2]}
+    if _CYRILLIC.search(lemma):
+        try:
+            for parse in _morph.parse(lemma):
+                if parse.is_known and parse.normal_form.replace("ё", "е") == lemma:
+                    openings.update(fold(form.word)[:2] for form in parse.lexeme)
+        except ValueError:
+            return None
+    return frozenset(openings)
+
+
 def stem(word: str) -> str:
     """The Snowball stem of a folded Russian word, less a surname's -ов/-ев/-ин/-ын."""
     return _SURNAME_SUFFIX.sub("", _stemmers["ru"].stemWord(word))

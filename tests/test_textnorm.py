@@ -1,6 +1,15 @@
 """Folding and word analysis: what index and query both see of a word."""
 
-from newsarchive.textnorm import fold, fold_tag, index_text, word_tokens, words
+import pytest
+
+from newsarchive.textnorm import (
+    fold,
+    fold_tag,
+    index_text,
+    token_openings,
+    word_tokens,
+    words,
+)
 
 
 def test_folding():
@@ -41,3 +50,16 @@ def test_a_character_without_a_unicode_name_is_a_token_not_a_crash():
     # (a Tangut ideograph in Python 3.11): found by tests/test_properties.py.
     assert word_tokens("𗀀") == ("𗀀",)
     assert word_tokens("а𗀀") and index_text("пенсии а𗀀") == "пенсия " + " ".join(word_tokens("а𗀀"))
+
+
+@pytest.mark.parametrize("text", [
+    "лучше людей лет шёл детьми ребёнка сделанный ушедшего меньше больше нами её",
+    "Бектенова Өскеменде пенсионерам МРП 2026 iPhone стали статью правил правительство",
+])
+def test_every_word_begins_as_some_form_of_each_of_its_lemmas(text):
+    """Snippets pass over a word whose first letters no form of the query's lemma has; a word
+    those letters left out would be a match never marked (suppletion: лет is a form of год)."""
+    for word in words(text):
+        for token in word_tokens(word):
+            openings = token_openings(token)
+            assert openings is None or word[:2] in openings, (word, token)

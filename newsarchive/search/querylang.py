@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from newsarchive.defaults import MAX_QUERY_CHARS
-from newsarchive.textnorm import word_tokens, words
+from newsarchive.textnorm import token_openings, word_tokens, words
 
 #: More terms than this is not a search but an accident (a pasted article).
 MAX_TERMS = 64
@@ -71,6 +71,14 @@ class Term:
     def tokens(self) -> tuple[frozenset[str], ...]:
         """Per word, the index tokens any of which it matches."""
         return tuple(frozenset(word_tokens(w)) for w in self.words)
+
+    @cached_property
+    def openings(self) -> tuple[frozenset[str] | None, ...]:
+        """Per word, the first two letters of every form that can match it (None: any form can),
+        so that a text's other words are passed over without being analysed."""
+        if self.exact or self.prefix:
+            return (None,) * len(self.words)
+        return tuple(_union(token_openings(token) for token in tokens) for tokens in self.tokens)
 
     @property
     def needs_check(self) -> bool:
@@ -242,10 +250,22 @@ def compile_excluded_fts(query: Query, expand=None) -> str | None:
 # --- the same semantics over plain text, for phrases, snippets and checks ---
 
 
+def _union(sets) -> frozenset[str] | None:
+    found: set[str] = set()
+    for one in sets:
+        if one is None:
+            return None
+        found |= one
+    return frozenset(found)
+
+
 def word_matches(term: Term, k: int, word: str) -> bool:
     """Does the folded text word `word` match the term's `k`-th word?"""
     if term.exact:
         return word == term.words[k]
+    openings = term.openings[k]
+    if openings is not None and word[:2] not in openings:
+        return False
     tokens = word_tokens(word)
     if term.prefix:
         return any(token.startswith(term.words[0]) for token in tokens)
@@ -255,6 +275,10 @@ def word_matches(term: Term, k: int, word: str) -> bool:
 def term_positions(term: Term, folded_words: list[str]) -> list[int]:
     """Start positions where `term` occurs in a field given as folded words."""
     n = len(term.words)
+    if n == 1 and not term.exact and not term.prefix:  # the common case, word by word without calls
+        openings, tokens = term.openings[0], term.tokens[0]
+        return [i for i, word in enumerate(folded_words)
+                if (openings is None or word[:2] in openings) and not tokens.isdisjoint(word_tokens(word))]
     return [i for i in range(len(folded_words) - n + 1)
             if all(word_matches(term, k, folded_words[i + k]) for k in range(n))]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from newsarchive.search.querylang import Query, QueryError, parse, term_positions
-from newsarchive.textnorm import fold
 
 #: Words of the lead and body a snippet is looked for in.
 SNIPPET_SCAN_WORDS = 300
@@ -51,7 +50,7 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     spans = [match.span() for _, match in zip(range(SNIPPET_SCAN_WORDS), _WORD.finditer(text))]
     if not spans:
         return ""
-    folded = [fold(text[start:end]) for start, end in spans]
+    folded = [text[start:end].casefold().replace("ё", "е") for start, end in spans]  # fold() of one word
     hit = [False] * len(spans)
     for term in terms:
         for start in term_positions(term, folded):

@@ -1,0 +1,58 @@
+"""The search benchmark's loader (bench/loader.py) writes what a search reads exactly as
+`newsarchive import` writes it: the same articles, URLs, tags and word index rows."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsarchive.store.importer import import_articles
+from newsarchive.store.schema import open_db
+from newsarchive.store.wordindex import ID_BITS, ID_MASK, table_name, years
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from corpus import Generator  # noqa: E402
+from loader import load  # noqa: E402
+
+#: What the loader leaves out (stories, raw pages) or sets otherwise (when it was seen).
+COMPARED = {
+    "articles": "SELECT canonical_url, url, site, title, lead, body, published_at, published_utc, published_day, "
+                "modified_at, author, section, tags, images, credited_source, credited_via, language, region, "
+                "story_region, fetched_at, content_hash FROM articles ORDER BY canonical_url",
+    "article_urls": "SELECT u.url, a.canonical_url, u.kind FROM article_urls u JOIN articles a ON a.id = u.article_id "
+                    "ORDER BY u.url",
+    "article_tags": "SELECT a.canonical_url, t.tag, t.tag_norm, t.published_utc FROM article_tags t "
+                    "JOIN articles a ON a.id = t.article_id ORDER BY 1, 2",
+    "word_terms": "SELECT term FROM word_terms ORDER BY term",
+}
+
+
+def _tables(db) -> dict:
+    found = {name: db.execute(sql).fetchall() for name, sql in COMPARED.items()}
+    ids = dict(db.execute("SELECT id, canonical_url FROM articles").fetchall())
+    for year in years(db.conn):  # a row's key is its day and article id
+        rows = db.execute(f"SELECT rowid, title, lead, body, tags FROM {table_name(year)}").fetchall()
+        found[table_name(year)] = sorted((ids[key & ID_MASK], key >> ID_BITS, *rest) for key, *rest in rows)
+    return found
+
+
+@pytest.fixture(scope="module")
+def generated():
+    batch = Generator().batch(0, 40)
+    batch[5]["tags"] = [batch[5]["tags"][0].upper(), batch[5]["tags"][0]]  # two spellings of one tag
+    batch[7]["url"] = batch[7]["url"] + "?utm_source=feed"  # a fetched URL that is not the canonical one
+    return batch
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_loader_writes_what_import_writes(tmp_path, generated, processes):
+    imported = open_db(tmp_path / "imported.db")
+    counts = import_articles(imported, [json.dumps(a, ensure_ascii=False) for a in generated])
+    assert counts == {"new": len(generated)}
+    loaded = open_db(tmp_path / "loaded.db")
+    assert load(loaded, generated, processes=processes) == len(generated)
+    expected, got = _tables(imported), _tables(loaded)
+    assert len(expected["articles"]) == len(generated) and any(name.startswith(table_name(0)[:-4]) for name in expected)
+    assert got == expected
