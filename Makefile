@@ -38,10 +38,11 @@ eval: $(STAMP)
 	$(BIN)/python bench/morph_eval.py
 	$(BIN)/python bench/stories_eval.py
 
-## Speed and size benchmarks; ratios against baselines measured in the same run.
+## Speed, memory and size benchmarks; ratios against baselines measured in the same run (bench/README.md).
 bench: $(STAMP)
+	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/story_bench.py
 	$(BIN)/python bench/search_bench.py
-	$(BIN)/python bench/import_bench.py
 
 ## Needs internet: which selectors and discovery steps still match the real sites.
 check-live: $(STAMP)

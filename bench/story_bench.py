@@ -1,0 +1,150 @@
+"""Story assignment benchmark: what deciding one article's story costs in a full archive.
+
+    .venv/bin/python bench/story_bench.py                  # 20,000 articles over 20 days
+    .venv/bin/python bench/story_bench.py --articles 5000
+
+The archive is built with `newsarchive import` (bench/corpus.py's articles, dated over --days
+days: 1,000 a day by default, as dense as 1,000,000 articles over three years; a story's
+candidates are looked up among the articles of WINDOW_DAYS days either side, so the density is
+what its cost depends on, not the years before). Then articles are stored one at a time, as a
+crawl stores them, and `assign_story` is timed for each (its text read beforehand, as the crawl's
+helper process reads it):
+
+- new generated articles (their own words);
+- articles that share a template: daily weather and exchange-rate items, the same sentences
+  with other cities, numbers and days.
+
+Reported: median and p95 milliseconds an article for each, against STORY_TARGET_MS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus import PLACES, Generator  # noqa: E402
+
+from newsarchive.model import Article  # noqa: E402
+from newsarchive.store import archive  # noqa: E402
+from newsarchive.store.analysis import analyse_text, text_of  # noqa: E402
+from newsarchive.store.importer import import_articles  # noqa: E402
+from newsarchive.store.schema import open_db  # noqa: E402
+from newsarchive.store.stories import assign_story  # noqa: E402
+
+STORY_TARGET_MS = 2.0
+START = datetime(2026, 10, 1, tzinfo=timezone(timedelta(hours=5)))
+WEATHER = ("Погода в {city} на {day} {month}: днём {t1} градусов, ночью {t2}. Синоптики РГП «Казгидромет» "
+           "обещают {sky}, ветер {wind} метров в секунду. В горных районах возможен гололёд, на дорогах "
+           "туман. Жителей {city_gen} просят быть внимательнее за рулём и следить за сообщениями ДЧС.")
+RATES = ("Курс доллара на {day} {month}: {usd} тенге за доллар, евро — {eur} тенге, рубль — {rub} тенге. "
+         "Национальный банк Казахстана установил официальные курсы валют. Обменные пункты {city_gen} "
+         "продают доллар по {usd2} тенге. Аналитики ждут, что тенге останется стабильным до конца недели.")
+MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+          "ноября", "декабря"]
+
+
+def dated(articles: list[dict], days: int) -> list[dict]:
+    """The articles spread evenly over `days` days from START."""
+    step = days * 24 * 60 / max(1, len(articles))
+    for i, article in enumerate(articles):
+        when = START + timedelta(minutes=int(i * step))
+        article["published_at"] = when.isoformat()
+        article["fetched_at"] = (when + timedelta(minutes=30)).isoformat()
+        article["url"] = f"https://{article['site']}/news/{when:%Y/%m/%d}/{i}.html"
+    return articles
+
+
+def templated(count: int, days: int, seed: int = 7) -> list[dict]:
+    """Daily weather and exchange-rate items: one template each, other cities, numbers and days."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        when = START + timedelta(days=rng.randrange(days), hours=rng.randrange(6, 10))
+        city = rng.choice(PLACES)
+        fields = {"city": city, "city_gen": city, "day": when.day, "month": MONTHS[when.month - 1],
+                  "t1": rng.randint(-25, 5), "t2": rng.randint(-35, -5), "sky": rng.choice(["облачно", "снег", "ясно"]),
+                  "wind": rng.randint(1, 15), "usd": f"{rng.uniform(480, 540):.2f}", "eur": f"{rng.uniform(520, 590):.2f}",
+                  "rub": f"{rng.uniform(5, 7):.2f}", "usd2": f"{rng.uniform(480, 545):.1f}"}
+        template = WEATHER if i % 2 else RATES
+        title = template.split(":")[0].format(**fields)
+        out.append({"url": f"https://kt.kz/rus/daily/{i}.html", "site": "kt.kz", "title": title,
+                    "lead": template.format(**fields).split(". ")[0] + ".", "body": template.format(**fields),
+                    "published_at": when.isoformat(), "fetched_at": (when + timedelta(minutes=5)).isoformat(),
+                    "tags": ["Погода" if i % 2 else "Курс валют"], "language": "ru"})
+    return out
+
+
+def timed_assignments(db, articles: list[dict]) -> list[float]:
+    """Store each article as a crawl does; milliseconds of its assign_story."""
+    spent: list[float] = []
+
+    def timed(db_, article_id, reading=None):
+        started = time.perf_counter()
+        try:
+            return assign_story(db_, article_id, reading)
+        finally:
+            spent.append((time.perf_counter() - started) * 1000)
+
+    archive.assign_story = timed
+    try:
+        for data in articles:
+            article = Article.from_dict(dict(data))
+            if archive.prepare_article(db, article).status is None:
+                archive.store_article(db, article, analysis=analyse_text(*text_of(article)))
+    finally:
+        archive.assign_story = assign_story
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20_000, help="archive size (default 20,000)")
+    parser.add_argument("--days", type=int, default=20, help="days the archive's articles span (default 20)")
+    parser.add_argument("--timed", type=int, default=400, help="articles timed of each kind (default 400)")
+    args = parser.parse_args()
+
+    generator = Generator()
+    with tempfile.TemporaryDirectory(prefix="newsarchive-story-bench-") as folder:
+        db = open_db(Path(folder) / "stories.db")
+        print(f"importing {args.articles:,} generated articles over {args.days} days …", flush=True)
+        started = time.perf_counter()
+        lines = (json.dumps(a, ensure_ascii=False)
+                 for a in dated(generator.batch(0, args.articles), args.days))
+        counts = import_articles(db, lines)
+        seconds = time.perf_counter() - started
+        print(f"  {dict(counts)} in {seconds:,.0f} s ({args.articles / seconds:,.0f} articles/s, stories and all)",
+              flush=True)
+        fresh = dated(generator.batch(10_000_000, args.timed), args.days)
+        for article in fresh:
+            article["url"] = article["url"].replace("/news/", "/fresh/")
+        rows = []
+        for name, articles in (("generated articles", fresh),
+                               ("template-sharing items (weather, rates)", templated(args.timed, args.days))):
+            spent = timed_assignments(db, articles)
+            median, p95 = statistics.median(spent), sorted(spent)[int(0.95 * (len(spent) - 1))]
+            verdict = "ok" if max(median, p95) <= STORY_TARGET_MS else f"OVER {STORY_TARGET_MS} ms"
+            rows.append((name, f"{median:.2f}", f"{p95:.2f}", verdict))
+        (stories,) = db.execute("SELECT count(*) FROM stories").fetchone()
+        (total,) = db.execute("SELECT count(*) FROM articles").fetchone()
+    print()
+    print(f"story assignment, ms an article, in an archive of {total:,} articles ({stories:,} stories), "
+          f"{args.articles / args.days:,.0f} articles a day")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'articles'.ljust(width)}  median    p95")
+    for name, median, p95, verdict in rows:
+        print(f"{name.ljust(width)}  {median.rjust(6)}  {p95.rjust(5)}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
