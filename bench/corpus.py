@@ -143,8 +143,8 @@ class Generator:
         self.tags = build_tags(rng)
         self.tag_cdf = zipf_weights(len(self.tags), 0.9)
         self.site_cdf = zipf_weights(len(SITES), 0.8)
-        # Three whole years (UTC): the newest year's table of the stemmed index is full, the
-        # worst case for a search (newsarchive.store.stemindex keeps a table per year).
+        # Three whole years (UTC): the newest year's table of the word index is full, the
+        # worst case for a search (newsarchive.store.wordindex keeps a table per year).
         self.start = datetime(2023, 1, 1, tzinfo=timezone.utc)
         self.span_minutes = 3 * 365 * 24 * 60
         self._flatten()

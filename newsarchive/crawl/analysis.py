@@ -2,7 +2,7 @@
 
 Reading an article's words through the dictionary (newsarchive.store.analysis) costs more than
 fetching and extracting it. `TextAnalyser` is a Scrapy extension that starts a helper process
-(`python -m newsarchive.crawl.analysis`) at the first article when NEWSARCHIVE_ANALYSIS_PROCESSES
+(`python -m newsarchive.crawl.analysis`) at the first article when NEWSARCHIVE_ANALYSIS_HELPER
 allows one (default: on a machine of more than one core); the pipeline awaits
 `analyse(article)` and stores the article with the result, so the crawl's process goes on
 fetching and extracting meanwhile. The helper answers requests in the order they come, over its
@@ -40,16 +40,17 @@ class HelperGone(RuntimeError):
 class TextAnalyser:
     """The crawl's text analysis: a helper process when there is one, else inline."""
 
-    def __init__(self, processes: int):
-        self.enabled = processes > 0
+    def __init__(self, helper: bool):
+        self.enabled = helper
         self._helper: _Helper | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        processes = crawler.settings.get("NEWSARCHIVE_ANALYSIS_PROCESSES")
-        if processes is None:
-            processes = 1 if (os.cpu_count() or 1) > 1 else 0
-        analyser = cls(int(processes))
+        if crawler.settings.get("NEWSARCHIVE_ANALYSIS_HELPER") is None:
+            helper = (os.cpu_count() or 1) > 1
+        else:
+            helper = crawler.settings.getbool("NEWSARCHIVE_ANALYSIS_HELPER")
+        analyser = cls(helper)
         crawler.signals.connect(analyser.close, signal=signals.engine_stopped)
         return analyser
 

@@ -49,9 +49,9 @@ DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 2 * defaults.MAX_REDIRECTS
 #: Seconds of writes committed together (newsarchive.crawl.archive); 0: every article on its own.
 NEWSARCHIVE_COMMIT_SECONDS = 1.0
-#: Helper processes that analyse the articles' text while the crawl fetches (newsarchive.crawl.analysis);
-#: None: one on a machine of more than one core, none on one core (0: all in the crawl's process).
-NEWSARCHIVE_ANALYSIS_PROCESSES = None
+#: A helper process analyses the articles' text while the crawl fetches (newsarchive.crawl.analysis):
+#: None: when the machine has more than one core; False: all in the crawl's process.
+NEWSARCHIVE_ANALYSIS_HELPER = None
 #: The crawl_runs row this crawl reports to (set by `newsarchive crawl`; a bare `scrapy crawl` makes its own).
 NEWSARCHIVE_RUN_ID = None
 
