@@ -27,10 +27,22 @@ def test_the_helper_answers_as_the_crawls_process_would():
     analyser = TextAnalyser(helper=True)
     try:
         answers = asyncio.run(_analyse_many(analyser, 3))
+        assert analyser.enabled and analyser._helper.process.poll() is None  # answered by a live helper
     finally:
         analyser.close()
-    assert analyser._helper is not None and analyser.enabled
     assert all(same(answer, analyse_text(*text_of(ARTICLE))) for answer in answers)
+
+
+def test_the_crawlers_of_a_process_share_one_helper_which_ends_with_the_last():
+    first, second = TextAnalyser(helper=True), TextAnalyser(helper=True)
+    asyncio.run(_analyse_many(first, 1))
+    asyncio.run(_analyse_many(second, 1))
+    helper = first._helper
+    assert second._helper is helper
+    first.close()
+    assert helper.process.poll() is None
+    second.close()
+    assert helper.process.wait(timeout=10) == 0
 
 
 def test_a_dead_helper_leaves_the_analysis_to_the_crawls_process():

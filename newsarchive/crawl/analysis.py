@@ -5,9 +5,9 @@ fetching and extracting it. `TextAnalyser` is a Scrapy extension that starts a h
 (`python -m newsarchive.crawl.analysis`) at the first article when NEWSARCHIVE_ANALYSIS_HELPER
 allows one (default: on a machine of more than one core); the pipeline awaits
 `analyse(article)` and stores the article with the result, so the crawl's process goes on
-fetching and extracting meanwhile. The helper answers requests in the order they come, over its
-stdin and stdout; it ends when its stdin closes, so it never outlives the crawl, even one killed
-outright. Without a helper, or when it dies, the text is analysed in the crawl's own process:
+fetching and extracting meanwhile. The crawlers of one process (one per site of a `newsarchive
+crawl`) share one helper. It answers requests in the order they come, over its stdin and stdout;
+it ends when its stdin closes, so it never outlives the crawl, even one killed outright. Without a helper, or when it dies, the text is analysed in the crawl's own process:
 slower, never lost.
 """
 
@@ -42,7 +42,7 @@ class TextAnalyser:
 
     def __init__(self, helper: bool):
         self.enabled = helper
-        self._helper: _Helper | None = None
+        self._helper: _Helper | None = None  # the process's shared helper, once this analyser used it
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,7 +59,7 @@ class TextAnalyser:
         if self.enabled:
             try:
                 if self._helper is None:
-                    self._helper = _Helper()
+                    self._helper = _Helper.shared()
                 return await asyncio.wrap_future(self._helper.submit(text_of(article)))
             except (HelperGone, OSError) as error:
                 logger.warning("the text analysis helper failed (%s): the crawl's process analyses from now on", error)
@@ -68,7 +68,8 @@ class TextAnalyser:
 
     def close(self) -> None:
         if self._helper is not None:
-            self._helper.close()
+            self._helper.release()
+            self._helper = None
 
 
 def text_analyser(crawler) -> TextAnalyser | None:
@@ -79,7 +80,25 @@ def text_analyser(crawler) -> TextAnalyser | None:
 class _Helper:
     """The helper process, and the futures of the requests it has not answered yet."""
 
+    _current: _Helper | None = None
+
+    @classmethod
+    def shared(cls) -> _Helper:
+        """The process's helper, started when none is running; release() it when done."""
+        if cls._current is None:
+            cls._current = cls()
+        cls._current.users += 1
+        return cls._current
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users <= 0:
+            if _Helper._current is self:
+                _Helper._current = None
+            self.close()
+
     def __init__(self):
+        self.users = 0
         self.process = subprocess.Popen([sys.executable, "-m", "newsarchive.crawl.analysis"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.waiting: collections.deque[Future] = collections.deque()
