@@ -120,6 +120,13 @@ class _Generated(CountingMirror):
     def newest_first(self) -> list[dict]:
         return [self.articles[i] for i in sorted(self.articles, reverse=True)]
 
+    def page_of(self, items: list[dict], page: int) -> tuple[list[dict], int] | None:
+        """The items of listing page `page` (from 1) and how many pages there are; None past the last."""
+        pages = -(-len(items) // self.PAGE_SIZE)
+        if not 1 <= page <= pages:
+            return None
+        return items[(page - 1) * self.PAGE_SIZE: page * self.PAGE_SIZE], pages
+
     def url_of(self, article: dict) -> str:
         """The URL an unknown-site crawl archives the article under (the mirror's own)."""
         return self.base_url + self.path(article)
@@ -169,15 +176,15 @@ class PortalMirror(_Generated):
         return self._page("Город-Инфо — новости Павлодара", f'<section class="cards">{cards}</section>')
 
     def listing(self, page: int) -> bytes | None:
-        items = self.newest_first()
-        pages = -(-len(items) // self.PAGE_SIZE)
-        if not 1 <= page <= pages:
+        found = self.page_of(self.newest_first(), page)
+        if found is None:
             return None
+        shown, pages = found
         rows = "\n".join(
             f'<div class="row"><span class="row__when">{_ru_date(a["published"], year=False)}</span> '
             f'<a class="row__title" href="{self.path(a)}">{_e(a["title"])}</a> '
             f'<span class="row__rubric">{_e(a["section"])}</span></div>'
-            for a in items[(page - 1) * self.PAGE_SIZE: page * self.PAGE_SIZE])
+            for a in shown)
         numbers = " ".join(f'<span class="pager__current">{n}</span>' if n == page else
                            f'<a href="/novosti/{"" if n == 1 else f"?page={n}"}">{n}</a>'
                            for n in range(max(1, page - 2), min(pages, page + 2) + 1))
@@ -312,10 +319,11 @@ class DleMirror(_Generated):
 <div class="shortstory-text">{_e(a["lead"])}</div><a class="more" href="{self.path(a)}">Подробнее</a></div>"""
 
     def listing(self, items: list[dict], page: int, base: str) -> bytes | None:
-        pages = max(1, -(-len(items) // self.PAGE_SIZE))
-        if not items or not 1 <= page <= pages:
+        found = self.page_of(items, page)
+        if found is None:
             return None
-        shorts = "\n".join(self._short(a) for a in items[(page - 1) * self.PAGE_SIZE: page * self.PAGE_SIZE])
+        shown, pages = found
+        shorts = "\n".join(self._short(a) for a in shown)
         numbers = " ".join(f"<span>{n}</span>" if n == page else
                            f'<a href="{base if n == 1 else f"{base}page/{n}/"}">{n}</a>' for n in range(1, pages + 1))
         following = f'<span class="pnext"><a href="{base}page/{page + 1}/">Вперед</a></span>' if page < pages else ""
@@ -415,14 +423,14 @@ listings = ["/news/"]
 <div class="page">{content}</div><div class="foot">Вестник Прииртышья, 2026</div></body></html>""".encode()
 
     def listing(self, page: int) -> bytes | None:
-        items = self.newest_first()
-        pages = -(-len(items) // self.PAGE_SIZE)
-        if not 1 <= page <= pages:
+        found = self.page_of(self.newest_first(), page)
+        if found is None:
             return None
+        shown, pages = found
         rows = "\n".join(
             f'<li class="feed-item"><span class="feed-item__date">{a["published"].astimezone(ALMATY):%d.%m.%Y %H:%M}</span> '
             f'<a href="{self.path(a)}">{_e(a["title"])}</a></li>'
-            for a in items[(page - 1) * self.PAGE_SIZE: page * self.PAGE_SIZE])
+            for a in shown)
         pager = " ".join(f"<b>{n}</b>" if n == page else f'<a href="/news/{"" if n == 1 else f"page/{n}/"}">{n}</a>'
                          for n in range(1, pages + 1))
         return self._page("Лента новостей", f'<ul class="feed">{rows}</ul><div class="pager">{pager}</div>')
