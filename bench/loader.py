@@ -2,7 +2,7 @@
 
 `load(db, articles)` writes what a search reads — `articles`, `article_urls`, `article_tags` and
 the word index — with the product's own functions (normalise_article, row_of, tag_spellings,
-index_article), the words analysed on every core (newsarchive.store.analysis.analyse_text) and
+index_article), the words analysed on every core (newsarchive.store.wordindex.index_fields) and
 one transaction per LOAD_BATCH articles. It leaves out the stories (no search reads them) and
 the raw pages: tests/test_bench_loader.py shows that those tables come out exactly as
 `newsarchive import` writes them.
@@ -17,12 +17,11 @@ from typing import Iterable, Iterator
 
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
-from newsarchive.store.analysis import analyse_text
 from newsarchive.store.archive import ARTICLE_COLUMNS, row_of
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import tag_spellings
 from newsarchive.store.transaction import transaction
-from newsarchive.store.wordindex import index_article
+from newsarchive.store.wordindex import index_article, index_fields
 from newsarchive.textnorm import fold_tag
 from newsarchive.urls import canonicalize_url
 
@@ -34,8 +33,7 @@ def _prepare(data: dict) -> tuple[Article, tuple[str, str, str]]:
     """A generated article normalised as `import` normalises it, and its analysed fields."""
     data = dict(data)
     article = normalise_article(Article.from_dict(data), site_for_url(data["url"]))
-    return article, analyse_text(article.title, article.lead, article.body, article.published_at,
-                                 article.fetched_at).index_fields
+    return article, index_fields(article.title, article.lead, article.body)
 
 
 def _prepared(articles: Iterable[dict], processes: int) -> Iterator[tuple[Article, tuple[str, str, str]]]:
