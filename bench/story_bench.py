@@ -7,14 +7,16 @@ The archive is built with `newsarchive import` (bench/corpus.py's articles, date
 days: 1,000 a day by default, as dense as 1,000,000 articles over three years; a story's
 candidates are looked up among the articles of WINDOW_DAYS days either side, so the density is
 what its cost depends on, not the years before). Then articles are stored one at a time, as a
-crawl stores them, and `assign_story` is timed for each (its text read beforehand, as the crawl's
-helper process reads it):
+crawl stores them, `assign_story` timed for each (its text read beforehand, as the crawl's helper
+process reads it), and their stories decided by `stories.refresh`, as at the end of a crawl's
+batch, timed and shared among them:
 
 - new generated articles (their own words);
 - articles that share a template: daily weather and exchange-rate items, the same sentences
   with other cities, numbers and days.
 
-Reported: median and p95 milliseconds an article for each, against STORY_TARGET_MS.
+Reported, in milliseconds an article: the median and p95 of the part paid when it is stored, the
+refresh's share, and the total (each plus the refresh's share), against STORY_TARGET_MS.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from newsarchive.store import archive  # noqa: E402
 from newsarchive.store.analysis import analyse_text, text_of  # noqa: E402
 from newsarchive.store.importer import import_articles  # noqa: E402
 from newsarchive.store.schema import open_db  # noqa: E402
-from newsarchive.store.stories import assign_story  # noqa: E402
+from newsarchive.store.stories import assign_story, refresh  # noqa: E402
 
 STORY_TARGET_MS = 2.0
 START = datetime(2026, 10, 1, tzinfo=timezone(timedelta(hours=5)))
@@ -85,8 +87,10 @@ def templated(count: int, days: int, seed: int = 7) -> list[dict]:
     return out
 
 
-def timed_assignments(db, articles: list[dict]) -> list[float]:
-    """Store each article as a crawl does; milliseconds of its assign_story."""
+def timed_assignments(db, articles: list[dict]) -> tuple[list[float], float]:
+    """Store the articles as a crawl does and decide their stories at the end, as a crawl's
+    refresh does: milliseconds of each one's `assign_story` (its profile recorded when it is
+    stored) and of the refresh an article (counting, weighing, linking, grouping)."""
     spent: list[float] = []
 
     def timed(db_, article_id, reading=None):
@@ -104,7 +108,9 @@ def timed_assignments(db, articles: list[dict]) -> list[float]:
                 archive.store_article(db, article, analysis=analyse_text(*text_of(article)))
     finally:
         archive.assign_story = assign_story
-    return spent
+    started = time.perf_counter()
+    decided = refresh(db)
+    return spent, (time.perf_counter() - started) * 1000 / max(1, decided)
 
 
 def main() -> None:
@@ -131,19 +137,20 @@ def main() -> None:
         rows = []
         for name, articles in (("generated articles", fresh),
                                ("template-sharing items (weather, rates)", templated(args.timed, args.days))):
-            spent = timed_assignments(db, articles)
+            spent, refresh_ms = timed_assignments(db, articles)
             median, p95 = statistics.median(spent), sorted(spent)[int(0.95 * (len(spent) - 1))]
-            verdict = "ok" if max(median, p95) <= STORY_TARGET_MS else f"OVER {STORY_TARGET_MS} ms"
-            rows.append((name, f"{median:.2f}", f"{p95:.2f}", verdict))
+            verdict = "ok" if p95 + refresh_ms <= STORY_TARGET_MS else f"OVER {STORY_TARGET_MS} ms"
+            rows.append((name, f"{median:.2f}", f"{p95:.2f}", f"{refresh_ms:.2f}", f"{median + refresh_ms:.2f}",
+                         f"{p95 + refresh_ms:.2f}", verdict))
         (stories,) = db.execute("SELECT count(*) FROM stories").fetchone()
         (total,) = db.execute("SELECT count(*) FROM articles").fetchone()
     print()
     print(f"story assignment, ms an article, in an archive of {total:,} articles ({stories:,} stories), "
           f"{args.articles / args.days:,.0f} articles a day")
-    width = max(len(r[0]) for r in rows)
-    print(f"{'articles'.ljust(width)}  median    p95")
-    for name, median, p95, verdict in rows:
-        print(f"{name.ljust(width)}  {median.rjust(6)}  {p95.rjust(5)}  {verdict}")
+    header = ("articles", "stored: median", "p95", "refresh an article", "total: median", "p95", "")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for row in [header] + rows:
+        print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
 
 
 if __name__ == "__main__":

@@ -138,6 +138,11 @@ MAX_IMPORT_LINE_BYTES = 8 * 1024 * 1024
 #: writer waits on it for long (SQLite lets one write at a time; readers never wait).
 IMPORT_BATCH_SECONDS = 2.0
 
+#: A crawl decides the stories of the articles it stored (newsarchive.store.stories.refresh)
+#: each time this many are waiting, and at its end: until then a new article is in a story of
+#: its own.
+STORY_BATCH = 500
+
 #: Search results per request at most (--limit), and the largest --offset.
 MAX_SEARCH_LIMIT = 100_000
 MAX_SEARCH_OFFSET = 10_000_000

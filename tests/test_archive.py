@@ -10,6 +10,7 @@ from newsarchive.search import search
 from newsarchive.store.archive import archive_article, is_known_url, store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import open_db
+from newsarchive.store.stories import refresh
 
 PARAGRAPHS = [
     "С 1 января 2026 года размер базовой пенсионной выплаты в Казахстане увеличится, сообщили в министерстве труда.",
@@ -73,6 +74,8 @@ def test_syndicated_copy_with_credit_line_joins_the_same_story(db):
                                   body=copy_body))
     other = store_article(db, make("https://caravan.kz/news/drugoe-1", title="Снег в Риддере",
                                    body=" ".join(["В Риддере выпал первый снег, дороги расчищают круглые сутки."] * 8)))
+    assert len({r["story_id"] for r in db.query("select story_id from articles")}) == 3, "each its own until decided"
+    refresh(db)  # what a crawl or an import does at the end of its batch
     stories = {r["id"]: r["story_id"] for r in db.query("select id, story_id from articles")}
     assert copy.status == "new"
     assert stories[copy.article_id] == stories[original.article_id]

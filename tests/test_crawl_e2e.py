@@ -22,7 +22,7 @@ FIELDS = ("title", "lead", "body", "author", "section", "credited_source", "cred
 @pytest.fixture(scope="module")
 def archive(mirrors, tmp_path_factory):
     db_path = tmp_path_factory.mktemp("e2e") / "news.db"
-    first = crawl_mirrors(db_path, mirrors)
+    first = crawl_mirrors(db_path, mirrors, "-s", "NEWSARCHIVE_STORY_BATCH=3")  # stories decided along the way too
     assert first.returncode == 0, first.stderr[-3000:]
     db = open_db(db_path, create=False)
     yield db_path, db, first

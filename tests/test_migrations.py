@@ -13,6 +13,7 @@ from newsarchive.search.functions import register_functions
 from newsarchive.store.archive import store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import SCHEMA_VERSION, open_db
+from newsarchive.store.stories import STAGE_WEIGH, refresh
 from newsarchive.store.wordindex import INDEXER, table_name, word_key, year_of_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
@@ -92,3 +93,29 @@ def test_an_archive_not_yet_upgraded_is_refused_not_searched_wrongly(tmp_path):
     assert conn.execute("SELECT na_search('школа')").fetchone() == ("[]",)
     conn.close()
     assert search_ids(open_db(path), "школа", since="2024-02-01") == [4]  # upgraded on open
+
+
+def test_articles_pending_in_a_version_6_archive_are_not_counted_twice(tmp_path):
+    """Version 6 counted an article's words when it was stored; its pending rows must not be
+    counted again by version 7's refresh, which counts them itself."""
+    path = tmp_path / "archive.db"
+    db = open_db(path)
+    article = Article(url="https://kt.kz/rus/a/1.html", site="kt.kz", title="Пенсии проиндексируют с января",
+                      body="Пенсии проиндексируют на 8 процентов, перерасчёт проведут автоматически. " * 5,
+                      published_at="2025-12-30T09:15:00+05:00", language="ru")
+    stored = store_article(db, normalise_article(article))
+    refresh(db)
+    counted = dict(db.execute("SELECT token, documents FROM story_df").fetchall())
+    documents = db.execute("SELECT value FROM archive_meta WHERE name = 'story_documents'").fetchone()
+    terms = db.execute("SELECT terms FROM story_profiles JOIN story_pending USING (article_id)").fetchone()
+    assert terms is None, "decided: no longer pending"
+    # As version 6 left it: counted when stored, pending at its stage 0 (weigh again).
+    db.execute("INSERT INTO story_pending (article_id, stage, terms) VALUES (?, 0, NULL)", [stored.article_id])
+    db.execute("PRAGMA user_version = 6")
+    db.conn.close()
+    db = open_db(path)
+    assert db.execute("SELECT stage FROM story_pending").fetchall() == [(STAGE_WEIGH,)]
+    assert refresh(db) == 1
+    assert dict(db.execute("SELECT token, documents FROM story_df").fetchall()) == counted
+    assert db.execute("SELECT value FROM archive_meta WHERE name = 'story_documents'").fetchone() == documents
+    assert db.execute("SELECT count(*) FROM story_pending").fetchone() == (0,)

@@ -19,6 +19,7 @@ from newsarchive.model import Article
 from newsarchive.store.archive import store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import SCHEMA_VERSION, open_db
+from newsarchive.store.stories import refresh
 from newsarchive.watch import add_watch, digest, get_watch, render, run_watches
 from newsarchive.watch.atom import feed_xml
 from newsarchive.watch.deliver import email_due, watch_lock
@@ -36,13 +37,16 @@ def body_for(seed: str, text: str) -> str:
 
 def store(db, slug: str, title: str, text: str, *, site: str = "kt.kz", tags=("Пенсия 2026",), story: str | None = None,
           published: str = "2026-11-14T09:00:00+05:00", now: str = "2026-11-14T05:00:00+00:00") -> int:
-    """Store an article the way a crawl does; `story`: the seed of its body (same seed, same story)."""
+    """Store an article the way a crawl does, its story decided at the end (a crawl of one
+    article); `story`: the seed of its body (same seed, same story)."""
     body = body_for(story or slug, text)
     if story:
         body += f" Источник: {site}."
     article = Article(url=f"https://{site}/news/{slug}.html", title=title, body=body, published_at=published,
                       tags=list(tags), language="ru", site=site, fetched_at=now)
-    return store_article(db, normalise_article(article), now=now).article_id
+    article_id = store_article(db, normalise_article(article), now=now).article_id
+    refresh(db)
+    return article_id
 
 
 def run(*args, ok=True):

@@ -3,7 +3,8 @@ newsarchive.store.archive.archive_article sends it (bound and clean → validate
 store), as `import` and `reparse` send theirs, in its two halves: between them the text is
 analysed by a helper process (newsarchive.crawl.analysis) while the crawl goes on. With the
 crawl's text limits (NEWSARCHIVE_MAX_*_CHARS, _TAGS, _IMAGES) and no article past
-NEWSARCHIVE_MAX_ARTICLES."""
+NEWSARCHIVE_MAX_ARTICLES. The stories of the articles stored are decided every
+NEWSARCHIVE_STORY_BATCH articles and when the crawl ends."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from newsarchive.crawl.analysis import text_analyser
 from newsarchive.crawl.archive import handle
 from newsarchive.crawl.failures import failure_log
 from newsarchive.crawl.limits import limit_setting
-from newsarchive.store.archive import REJECTED, finish, prepare_article, store_article
+from newsarchive.store.archive import (
+    NEW,
+    REJECTED,
+    UPDATED,
+    finish,
+    prepare_article,
+    store_article,
+)
 from newsarchive.store.normalise import TextLimits
 from newsarchive.store.stories import refresh
 
@@ -41,6 +49,9 @@ class ArchivePipeline:
         self.max_articles = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLES") or None
         #: Articles stored or being stored (their text with the helper): what --max-articles counts.
         self.claimed = 0
+        self.story_batch = crawler.settings.getint("NEWSARCHIVE_STORY_BATCH")
+        #: Articles stored since their stories were last decided.
+        self.undecided = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -62,6 +73,11 @@ class ArchivePipeline:
                 analysis = await analyser.analyse(item) if analyser else None
                 archive.open_group()  # the timer may have committed while the text was analysed
                 result = finish(store_article(archive.db, item, analysis=analysis), result)
+            if result.status in (NEW, UPDATED):
+                self.undecided += 1
+                if self.undecided >= self.story_batch:
+                    refresh(archive.db)
+                    self.undecided = 0
             archive.commit_due()
         except Exception as error:  # the archive failed (a full disk): noted, the crawl goes on
             self.claimed -= 1

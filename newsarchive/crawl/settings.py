@@ -49,6 +49,8 @@ DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 2 * defaults.MAX_REDIRECTS
 #: Seconds of writes committed together (newsarchive.crawl.archive); 0: every article on its own.
 NEWSARCHIVE_COMMIT_SECONDS = 1.0
+#: Stored articles whose stories are decided together (newsarchive.store.stories.refresh), and at the crawl's end.
+NEWSARCHIVE_STORY_BATCH = defaults.STORY_BATCH
 #: A helper process analyses the articles' text while the crawl fetches (newsarchive.crawl.analysis):
 #: None: when the machine has more than one core; False: all in the crawl's process.
 NEWSARCHIVE_ANALYSIS_HELPER = None

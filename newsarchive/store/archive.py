@@ -5,7 +5,9 @@ call: bound and clean the text (newsarchive.store.normalise.limit_article), vali
 (newsarchive.store.validate), normalise (newsarchive.store.normalise), then
 `store_article`, which decides what the article is — new, a changed version of a stored article,
 an unchanged re-fetch, or an exact copy of another stored article under another URL — and writes
-the article, its tags, URLs, indexed words, raw page and story together or not at all.
+the article, its tags, URLs, indexed words, raw page and story profile together or not at all.
+Its story is decided by newsarchive.store.stories.refresh: at once by `archive_article`, at the
+end of its batch for callers that store many (the crawl, `import`, `reparse`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from newsarchive.sites import site_for_url
 from newsarchive.store.analysis import TextAnalysis
 from newsarchive.store.normalise import TextLimits, limit_article, normalise_article
 from newsarchive.store.schema import tag_spellings
-from newsarchive.store.stories import assign_story
+from newsarchive.store.stories import assign_story, refresh
 from newsarchive.store.transaction import transaction
 from newsarchive.store.validate import Rejected, validate_article
 from newsarchive.store.wordindex import index_article, unindex_article
@@ -61,14 +63,18 @@ class StoreResult:
 
 
 def archive_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,
-                    seen: bool = True, limits: TextLimits | None = None) -> StoreResult:
+                    seen: bool = True, limits: TextLimits | None = None, decide_story: bool = True) -> StoreResult:
     """Bound and clean, validate, normalise and store one article. A rejected one is recorded in
     `failures` and comes back as REJECTED; `seen=False` (a stored page extracted again) leaves
-    last_seen alone; `limits` bound the stored text (default: newsarchive.defaults)."""
+    last_seen alone; `limits` bound the stored text (default: newsarchive.defaults);
+    `decide_story=False` leaves its story to the caller's `stories.refresh` at the end of a batch."""
     prepared = prepare_article(db, article, now=now, run_id=run_id, limits=limits)
     if prepared.status == REJECTED:
         return prepared
-    return finish(store_article(db, article, now=now, seen=seen), prepared)
+    stored = store_article(db, article, now=now, seen=seen)
+    if decide_story and stored.status in (NEW, UPDATED):
+        refresh(db)
+    return finish(stored, prepared)
 
 
 def prepare_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,

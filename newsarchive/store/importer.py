@@ -211,7 +211,7 @@ def _store_some(db, batch, counts: Counter, source: str, max_seconds: float) -> 
         with transaction(db):
             outcomes = []
             for _, _, article in batch:
-                outcomes.append(archive_article(db, article).status)
+                outcomes.append(archive_article(db, article, decide_story=False).status)
                 taken += 1
                 if time.monotonic() - started >= max_seconds:
                     break
@@ -220,7 +220,7 @@ def _store_some(db, batch, counts: Counter, source: str, max_seconds: float) -> 
         taken = min(taken + 1, len(batch))
         for number, line, _ in batch[:taken]:
             try:  # parsed again: storing normalises the article in place
-                outcomes.append(archive_article(db, _parse(line)).status)
+                outcomes.append(archive_article(db, _parse(line), decide_story=False).status)
             except Exception as error:
                 record_failure(db, f"{source}:{number}", "store_error",
                                detail=for_log(f"{type(error).__name__}: {error}", 300))

@@ -85,7 +85,7 @@ def reparse_article(db, article_id: int, summary: ReparseSummary, *, now: str | 
         summary.failed += 1
         return "failed"
     article.fetched_at = fetched_at  # as stored, to the letter
-    result = archive_article(db, article, now=now, seen=False)
+    result = archive_article(db, article, now=now, seen=False, decide_story=False)  # decided by `reparse`
     if result.status == REJECTED:
         logger.warning("reparse of %s would be rejected (%s); left as stored", url, result.reason)
         summary.rejected += 1

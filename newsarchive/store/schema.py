@@ -28,7 +28,7 @@ from newsarchive.textnorm import fold_tag
 
 #: The archive's schema version (PRAGMA user_version). A change to SCHEMA after a release bumps it
 #: and adds what brings an archive of the previous version up to it to MIGRATIONS.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA = """
 -- The columns a reader looks at first (datasette shows them in this order), the bookkeeping
 -- after them, the long text last: a row longer than a page continues in overflow pages, and
@@ -260,11 +260,11 @@ CREATE TABLE IF NOT EXISTS story_links (
     score REAL NOT NULL,
     PRIMARY KEY (article_id, other_id)
 ) WITHOUT ROWID;
--- Articles whose story was decided before the words of their batch were all counted: decided
--- again by newsarchive.store.stories.refresh at the end of the batch (or of the next one).
+-- Articles stored whose story is still to be decided, by newsarchive.store.stories.refresh at
+-- the end of their batch (or of the next one, after a kill).
 CREATE TABLE IF NOT EXISTS story_pending (
     article_id INTEGER PRIMARY KEY,
-    stage INTEGER NOT NULL DEFAULT 0,  -- the refresh's passes done for it (newsarchive.store.stories.refresh)
+    stage INTEGER NOT NULL DEFAULT 0,  -- the refresh's passes done for it (stories.STAGE_*)
     terms BLOB  -- its content words' hashes and counts, so that the refresh need not read the text again
 );
 -- How many articles hold each term or anchor (its rarity); archive_meta.story_documents counts them.
@@ -655,6 +655,12 @@ def _v5_to_v6(db: sqlite_utils.Database) -> None:
     _add_columns(db, "story_pending", {"terms": "BLOB"})
 
 
+def _v6_to_v7(db: sqlite_utils.Database) -> None:
+    """Version 7: the refresh counts the words of the articles it decides (stage 0, batched)
+    instead of each store; pending articles of version 6 were counted when they were stored."""
+    db.execute("UPDATE story_pending SET stage = stage + 1")
+
+
 def tag_spellings(db: sqlite_utils.Database, tags: list[str]) -> list[str]:
     """The archive's spelling of each tag, what `articles.tags` holds: of every spelling met of
     the folded tag, the first by `spelling_rank` («Пенсия 2026» over «ПЕНСИЯ 2026» over «пенсия
@@ -694,6 +700,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {  # {from_vers
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }
 
 

@@ -49,6 +49,9 @@ SAMPLED_TERMS = 16
 POSTING_READS = 48
 #: Candidates compared at most, the most-shared first.
 CANDIDATES = 60
+#: Tokens a candidate shares at least: one shared word or name is chance in a busy week (the
+#: versions of one event in the labelled set share 7 and more).
+MIN_SHARED = 2
 #: Pseudo-documents that hold no word: a young archive's rarity is not trusted yet.
 PRIOR_DOCUMENTS = 50
 #: A story link: the cosine of the vectors from STRONG_COSINE; below it, the cosine plus
@@ -67,9 +70,8 @@ BROAD_REGIONS = 4
 NUMBER_CONFLICTS = 3
 #: Two groups become one story when at least this share of the pairs between them is linked.
 MERGE_SHARE = 0.5
-#: Articles regrouped together at most when one article is stored (a bound on its work; real
-#: stories are small), and in one connected set of linked articles.
-MAX_GROUP = 400
+#: Articles in one connected set of linked articles at most (a bound on grouping's work; real
+#: stories are small).
 MAX_COMPONENT = 5000
 
 
@@ -130,9 +132,12 @@ def read_story(title, lead, body, published_day: str | None, fetched_at: str | N
                    copies.signature(text))
 
 
-def weigh(article_id: int, reading: Reading, idf: dict[int, float]) -> Profile:
-    """The profile of a read article, its words weighted by `idf`."""
-    terms, weights = vector(reading.term_counts, idf)
+def weigh(article_id: int, reading: Reading, idf: dict[int, float] | None) -> Profile:
+    """The profile of a read article, its words weighted by `idf` (None: no vector yet)."""
+    if idf is None:
+        terms, weights = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    else:
+        terms, weights = vector(reading.term_counts, idf)
     return Profile(article_id, reading.day, terms, weights, reading.anchors, reading.event_days, reading.title_days,
                    reading.numbers, reading.places, reading.broad, reading.signature, reading.term_counts)
 
@@ -161,8 +166,9 @@ def posted_tokens(profile: Profile) -> list[int]:
 # --- comparing two articles ---
 
 
-def compare(a: Profile, b: Profile, idf: dict[int, float]) -> Link | None:
-    """How two articles relate: a copy, one story, or nothing; nothing when their facts disagree."""
+def compare(a: Profile, b: Profile, idf: dict[int, float], cosine: float | None = None) -> Link | None:
+    """How two articles relate: a copy, one story, or nothing; nothing when their facts disagree.
+    `cosine`: their vectors' (`cosines`), when it was worked out already."""
     if abs(a.day - b.day) > WINDOW_DAYS or disagree(a, b):
         return None
     if a.signature is not None and b.signature is not None:
@@ -171,7 +177,8 @@ def compare(a: Profile, b: Profile, idf: dict[int, float]) -> Link | None:
             return Link("copy", shingles)
     if a.broad or b.broad:  # a digest shares words, names and numbers with each event it sums up
         return None
-    cosine = _cosine(a, b)
+    if cosine is None:
+        cosine = float(cosines(a, [b])[0])
     if cosine >= STRONG_COSINE:
         return Link("story", round(cosine, 4))
     anchor_weight = sum(idf.get(h, 0.0) for h in set(a.anchors) & set(b.anchors))
@@ -201,12 +208,18 @@ def disagree(a: Profile, b: Profile) -> bool:
     return conflicts >= NUMBER_CONFLICTS and not agreements
 
 
-def _cosine(a: Profile, b: Profile) -> float:
-    if not len(a.terms) or not len(b.terms):
-        return 0.0
-    at = np.minimum(np.searchsorted(a.terms, b.terms), len(a.terms) - 1)  # both sorted: b's terms in a
-    shared = a.terms[at] == b.terms
-    return float(np.dot(a.weights[at[shared]], b.weights[shared]))
+def cosines(a: Profile, others: list[Profile]) -> np.ndarray:
+    """The cosine of `a`'s vector with each of the others', all in one pass."""
+    result = np.zeros(len(others), dtype=np.float64)
+    if not len(a.terms) or not others:
+        return result
+    terms = np.concatenate([b.terms for b in others])
+    weights = np.concatenate([b.weights for b in others])
+    owner = np.repeat(np.arange(len(others)), [len(b.terms) for b in others])
+    at = np.minimum(np.searchsorted(a.terms, terms), len(a.terms) - 1)  # a's terms are sorted
+    shared = a.terms[at] == terms
+    np.add.at(result, owner[shared], a.weights[at[shared]].astype(np.float64) * weights[shared])
+    return result
 
 
 # --- grouping ---
@@ -325,65 +338,62 @@ def origin(members: list[dict]) -> int:
 # --- the archive's side: profiles, postings, links, stories ---
 
 
-def assign_story(db, article_id: int, reading: Reading | None = None) -> int:
-    """Decide the story of a stored article (new or changed), in the caller's transaction: its
-    profile and postings, its links to the articles that may tell the same event, and the stories
-    of every article concerned. Returns the article's story id. Decided with the words counted so
-    far, it is decided again at the end of its batch (`refresh`). `reading`: the stored text's
-    `read_story`, when it was read already."""
-    previous_story = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
-    known = db.execute("SELECT 1 FROM story_profiles WHERE article_id = ?", [article_id]).fetchone() is not None
-    concerned = {article_id} | _members(db, [previous_story]) | _forget(db, article_id)
-    profile, idf = _profile(db, article_id, count_words=not known, reading=reading)
-    linked = _link(db, profile, idf)
-    concerned |= linked | _members(db, _stories_of(db, sorted(linked)))
-    regroup_articles(db, [article_id, *sorted(concerned - {article_id})][:MAX_GROUP])
-    return db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+def assign_story(db, article_id: int, reading: Reading | None = None) -> None:
+    """Record a stored article (new or changed) for its story, in the caller's transaction: its
+    profile, its postings and its pending row (`story_pending`); a new article starts in a story
+    of its own. `refresh` decides the stories of the articles recorded, with the words of all of
+    them counted — at the end of a batch: a crawl's, an import's, `archive_article`'s one.
+    `reading`: the stored text's `read_story`, when it was read already."""
+    known = _forget(db, article_id)
+    _record(db, article_id, reading, counted=known)
+    if not known:
+        _story_of_its_own(db, article_id)
 
 
-def _profile(db, article_id: int, *, count_words: bool,
-             reading: Reading | None = None) -> tuple[Profile, dict[int, float]]:
-    """Make and store an article's profile and postings (after `_forget`), and mark it pending
-    for the refresh with its words' counts; with `count_words`, count its words into the
-    document frequencies first (a new article's, once)."""
+def _story_of_its_own(db, article_id: int) -> None:
+    """Describe the story of an article alone in it, made first when it has none."""
+    story_id = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    if story_id is None:
+        story_id = db.execute("INSERT INTO stories (articles) VALUES (0)").lastrowid
+        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
+    describe_story(db, story_id)
+
+
+def _record(db, article_id: int, reading: Reading | None, *, counted: bool) -> None:
+    """Store an article's profile (facts, anchors, shingles; its vector is weighed by `refresh`)
+    and postings, and mark it pending with its words' counts: at stage 0 when its words are still
+    to be counted into the document frequencies (a new article's, once), else at stage 1."""
     if reading is None:
         reading = read_story(*db.execute("SELECT title, lead, body, published_day, fetched_at FROM articles "
                                          "WHERE id = ?", [article_id]).fetchone())
-    idf = rarity(db, set(reading.term_counts) | set(reading.anchors), count=count_words)
-    profile = weigh(article_id, reading, idf)
+    profile = weigh(article_id, reading, None)
     posted = posted_tokens(profile)
     db.execute("INSERT INTO story_profiles (article_id, day, profile, posted) VALUES (?, ?, ?, ?)",
                [article_id, profile.day, pack(profile), np.array(posted, dtype=np.int64).tobytes()])
     db.conn.executemany("INSERT OR IGNORE INTO story_postings (token, day, article_id) VALUES (?, ?, ?)",
                         [(token, profile.day, article_id) for token in posted])
-    db.execute("INSERT OR REPLACE INTO story_pending (article_id, stage, terms) VALUES (?, 0, ?)",
-               [article_id, pack_counts(profile.term_counts)])
-    return profile, idf
+    db.execute("INSERT OR REPLACE INTO story_pending (article_id, stage, terms) VALUES (?, ?, ?)",
+               [article_id, STAGE_WEIGH if counted else STAGE_COUNT, pack_counts(profile.term_counts)])
 
 
-def _link(db, profile: Profile, idf: dict[int, float]) -> set[int]:
-    """Compare an article with its candidates and store the links found (both ways round)."""
+def _link(db, profile: Profile, posted: list[int], idf: dict[int, float]) -> None:
+    """Compare an article with its candidates (found by the tokens it is `posted` under) and store
+    the links found (both ways round)."""
+    others = _candidates(db, profile, posted)
     links = {}
-    for other in _candidates(db, profile, posted_tokens(profile)):
-        link = compare(profile, other, idf)
+    for other, cosine in zip(others, cosines(profile, others)):
+        link = compare(profile, other, idf, cosine=cosine)
         if link is not None:
             links[other.article_id] = link
     db.conn.executemany(
         "INSERT OR REPLACE INTO story_links (article_id, other_id, kind, score) VALUES (?, ?, ?, ?)",
         [(a, b, link.kind, link.score) for other, link in links.items()
          for a, b in ((profile.article_id, other), (other, profile.article_id))])
-    return set(links)
 
 
-def rarity(db, hashes: set[int], *, count: bool = False) -> dict[int, float]:
-    """{hash: idf} of these terms and anchors over the archive's documents; `count`: first count
-    one more document holding them."""
-    ordered = sorted(hashes)
-    if count:
-        db.execute("INSERT INTO archive_meta (name, value) VALUES ('story_documents', 1) "
-                   "ON CONFLICT (name) DO UPDATE SET value = value + 1")
-        db.conn.executemany("INSERT INTO story_df (token, documents) VALUES (?, 1) "
-                            "ON CONFLICT (token) DO UPDATE SET documents = documents + 1", [(h,) for h in ordered])
+def rarity(db, hashes) -> dict[int, float]:
+    """{hash: idf} of these terms and anchors over the archive's documents."""
+    ordered = sorted(set(hashes))
     row = db.execute("SELECT value FROM archive_meta WHERE name = 'story_documents'").fetchone()
     documents = int(row[0]) if row else 0
     found = {}
@@ -391,20 +401,34 @@ def rarity(db, hashes: set[int], *, count: bool = False) -> dict[int, float]:
         chunk = ordered[start:start + 500]
         found.update(db.execute(f"SELECT token, documents FROM story_df WHERE token IN ({','.join('?' * len(chunk))})",
                                 chunk).fetchall())
-    return {h: math.log((documents + PRIOR_DOCUMENTS) / (found.get(h, 0) + 1)) for h in hashes}
+    return {h: math.log((documents + PRIOR_DOCUMENTS) / (found.get(h, 0) + 1)) for h in ordered}
 
 
-def _forget(db, article_id: int) -> set[int]:
-    """Take an article's profile, postings and links out; the articles it was linked to."""
+def count_documents(db, token_sets: list[set[int]]) -> None:
+    """Count these documents (each a set of the terms and anchors it holds) into the document
+    frequencies: one write a token, however many of the documents hold it."""
+    counts: dict[int, int] = {}
+    for tokens in token_sets:
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+    db.execute("INSERT INTO archive_meta (name, value) VALUES ('story_documents', ?) "
+               "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", [len(token_sets)])
+    db.conn.executemany("INSERT INTO story_df (token, documents) VALUES (?, ?) "
+                        "ON CONFLICT (token) DO UPDATE SET documents = documents + excluded.documents",
+                        sorted(counts.items()))
+
+
+def _forget(db, article_id: int) -> bool:
+    """Take an article's profile, postings and links out; False when it had none."""
     row = db.execute("SELECT day, posted FROM story_profiles WHERE article_id = ?", [article_id]).fetchone()
     if row is None:
-        return set()
+        return False
     day, posted = row
     db.conn.executemany("DELETE FROM story_postings WHERE token = ? AND day = ? AND article_id = ?",
                         [(int(token), day, article_id) for token in np.frombuffer(posted, dtype=np.int64)])
-    linked = _unlink(db, article_id)
+    _unlink(db, article_id)
     db.execute("DELETE FROM story_profiles WHERE article_id = ?", [article_id])
-    return linked
+    return True
 
 
 def _unlink(db, article_id: int) -> set[int]:
@@ -418,19 +442,22 @@ def _unlink(db, article_id: int) -> set[int]:
 def _candidates(db, profile: Profile, tokens: list[int]) -> list[Profile]:
     """The articles within WINDOW_DAYS that share the most of these tokens: a token more than
     POSTING_READS articles of the window hold tells nothing and is passed over (a template's
-    words); of the rest, the CANDIDATES that share most, all of them on a tie. What is found
+    words); of the articles sharing MIN_SHARED of the rest, the CANDIDATES that share most, all
+    of them on a tie. What is found
     depends on the articles the archive holds, not on their ids or the order they came in."""
     shared: dict[int, int] = {}
     low, high = profile.day - WINDOW_DAYS, profile.day + WINDOW_DAYS
-    for token in tokens:
-        found = [other for (other,) in db.execute(
-            "SELECT article_id FROM story_postings WHERE token = ? AND day BETWEEN ? AND ? LIMIT ?",
-            [token, low, high, POSTING_READS + 2])]
-        if len(found) > POSTING_READS + 1:  # +1: the article itself may be among them
-            continue
-        for other in found:
+    for start in range(0, len(tokens), 100):
+        chunk = tokens[start:start + 100]
+        reads = " UNION ALL ".join(["SELECT * FROM (SELECT token, article_id FROM story_postings "
+                                    "WHERE token = ? AND day BETWEEN ? AND ? LIMIT ?)"] * len(chunk))
+        # +1: the article itself may be among a token's articles
+        for (other,) in db.execute(f"SELECT article_id FROM (SELECT article_id, count(*) OVER (PARTITION BY token) "
+                                   f"AS n FROM ({reads})) WHERE n <= ?",
+                                   [*(v for t in chunk for v in (t, low, high, POSTING_READS + 2)), POSTING_READS + 1]):
             if other != profile.article_id:
                 shared[other] = shared.get(other, 0) + 1
+    shared = {other: count for other, count in shared.items() if count >= MIN_SHARED}
     if not shared:
         return []
     counts = sorted(shared.values(), reverse=True)
@@ -499,54 +526,99 @@ def describe_story(db, story_id: int) -> None:
                 len({m["site"] for m in members}), min(times, default=None), max(times, default=None), story_id])
 
 
+#: The stages of a pending article (story_pending.stage): its words to be counted, its vector
+#: to be weighed (and its links dropped), its links to be found, its story to be made.
+STAGE_COUNT, STAGE_WEIGH, STAGE_LINK, STAGE_GROUP = range(4)
+
+
 def refresh(db, *, batch: int = 500) -> int:
-    """Decide once more the stories of the articles stored since the last refresh (a crawl's, an
-    import's, those of a crawl killed before its end), now that their words are counted, so that
-    the stories do not depend on the order the articles came in. Three passes, `batch` articles
-    to a transaction, each resumed where a kill left it (`story_pending.stage`): every pending
-    article's profile is made again with today's counts and its links dropped; each looks up its
-    candidates, and a pair is linked when either finds the other; then each connected set of
-    linked articles the batch touches is grouped once. Returns how many articles were decided again."""
-    for stage, step in ((0, _reprofile), (1, _relink)):
+    """Decide the stories of the articles recorded since the last refresh (`assign_story`: a
+    crawl's, an import's, those of a crawl killed before its end), with all their words counted,
+    so that the stories do not depend on the order the articles came in. Four passes, `batch`
+    articles to a transaction, each resumed where a kill left it (`story_pending.stage`): the new
+    articles' words are counted; every pending article's vector is weighed with the counts and
+    its links dropped; each looks up its candidates, and a pair is linked when either finds the
+    other; then each connected set of linked articles the batch touches is grouped once, with
+    the other articles of the stories they were in. Returns how many articles were decided."""
+    (pending,) = db.execute("SELECT count(*) FROM story_pending").fetchone()
+    for stage, step in ((STAGE_COUNT, _count), (STAGE_WEIGH, _reweigh), (STAGE_LINK, _relink)):
         while ids := _pending(db, stage, batch):
             with transaction(db):
-                for article_id in ids:
-                    step(db, article_id)
+                step(db, ids)
                 db.conn.executemany("UPDATE story_pending SET stage = ? WHERE article_id = ?",
                                     [(stage + 1, a) for a in ids])
-    done = 0
-    while ids := _pending(db, 2, 1):
+    while ids := _pending(db, STAGE_GROUP, batch):
         with transaction(db):
-            component = _component(db, ids[0])
-            regroup_articles(db, component)
-            db.conn.executemany("DELETE FROM story_pending WHERE article_id = ?", [(a,) for a in component])
-        done += sum(1 for a in component if a in ids) or 1
-    return done
+            grouped: set[int] = set()
+            for article_id in ids:
+                if article_id not in grouped:
+                    grouped |= _group(db, article_id)
+            db.conn.executemany("DELETE FROM story_pending WHERE article_id = ?", [(a,) for a in sorted(grouped)])
+    return pending
 
 
-def _reprofile(db, article_id: int) -> None:
-    """Weigh a pending article's words again with today's counts and drop its links. Only its
-    vector changes (what it is posted under and its facts do not depend on the counts), so the
-    words counted when it was stored serve; an article pending without them (from an older
-    version) is read again."""
-    row = db.execute("SELECT p.terms, s.day, s.profile FROM story_pending p JOIN story_profiles s "
-                     "USING (article_id) WHERE article_id = ?", [article_id]).fetchone()
-    if row is None or row[0] is None:
-        _forget(db, article_id)
-        _profile(db, article_id, count_words=False)
-        return
-    counts, day, blob = unpack_counts(row[0]), row[1], row[2]
-    profile = unpack(article_id, day, blob)
-    terms, weights = vector(counts, rarity(db, set(counts) | set(profile.anchors)))
-    db.execute("UPDATE story_profiles SET profile = ? WHERE article_id = ?",
-               [pack(replace(profile, terms=terms, weights=weights)), article_id])
-    _unlink(db, article_id)
+def _group(db, article_id: int) -> set[int]:
+    """Make the stories of an article's connected set of linked articles, with the other articles
+    of the stories they were in; the articles grouped."""
+    component = _component(db, article_id)
+    component |= _members(db, _stories_of(db, sorted(component)))
+    if component == {article_id}:  # linked to none, alone in its story (or in none)
+        _story_of_its_own(db, article_id)
+    else:
+        regroup_articles(db, component)
+    return component
 
 
-def _relink(db, article_id: int) -> None:
-    day, blob = db.execute("SELECT day, profile FROM story_profiles WHERE article_id = ?", [article_id]).fetchone()
-    profile = unpack(article_id, day, blob)
-    _link(db, profile, rarity(db, {int(h) for h in profile.terms} | set(profile.anchors)))
+def _count(db, ids: list[int]) -> None:
+    """Count the words and anchors of newly stored articles into the document frequencies."""
+    token_sets = [set(counts) | set(profile.anchors) for counts, profile in _pending_profiles(db, ids).values()]
+    count_documents(db, token_sets)
+
+
+def _pending_profiles(db, ids: list[int]) -> dict[int, tuple[dict[int, int], Profile]]:
+    """{id: (word counts, profile)} of these pending articles; an article pending without its
+    word counts (from an older version) is read again."""
+    marks = ",".join("?" * len(ids))
+    found = {}
+    for article_id, terms, day, blob in db.execute(
+            f"SELECT p.article_id, p.terms, s.day, s.profile FROM story_pending p JOIN story_profiles s "
+            f"USING (article_id) WHERE p.article_id IN ({marks})", ids).fetchall():
+        if terms is None:
+            _forget(db, article_id)
+            _record(db, article_id, None, counted=True)
+            terms, day, blob = db.execute("SELECT p.terms, s.day, s.profile FROM story_pending p JOIN story_profiles s "
+                                          "USING (article_id) WHERE p.article_id = ?", [article_id]).fetchone()
+        found[article_id] = (unpack_counts(terms), unpack(article_id, day, blob))
+    return found
+
+
+def _reweigh(db, ids: list[int]) -> None:
+    """Weigh pending articles' words with today's counts and drop their links. Only the vector
+    changes (what an article is posted under and its facts do not depend on the counts), so the
+    words counted when it was stored serve."""
+    pending = _pending_profiles(db, ids)
+    idf = rarity(db, {h for counts, profile in pending.values() for h in (*counts, *profile.anchors)})
+    weighed = []
+    for article_id, (counts, profile) in sorted(pending.items()):
+        terms, weights = vector(counts, idf)
+        weighed.append((pack(replace(profile, terms=terms, weights=weights)), article_id))
+    db.conn.executemany("UPDATE story_profiles SET profile = ? WHERE article_id = ?", weighed)
+    marks = ",".join("?" * len(ids))
+    db.conn.executemany("DELETE FROM story_links WHERE article_id = ? AND other_id = ?",
+                        [(a, b) for pair in db.execute(f"SELECT article_id, other_id FROM story_links "
+                                                       f"WHERE article_id IN ({marks})", ids).fetchall()
+                         for a, b in (pair, pair[::-1])])
+
+
+def _relink(db, ids: list[int]) -> None:
+    marks = ",".join("?" * len(ids))
+    profiles = [(unpack(article_id, day, blob), np.frombuffer(posted, dtype=np.int64).tolist())
+                for article_id, day, blob, posted in db.execute(
+                    f"SELECT article_id, day, profile, posted FROM story_profiles WHERE article_id IN ({marks}) "
+                    f"ORDER BY article_id", ids)]
+    idf = rarity(db, {h for profile, _ in profiles for h in profile.anchors})
+    for profile, posted in profiles:
+        _link(db, profile, posted, idf)
 
 
 def _pending(db, stage: int, batch: int) -> list[int]:
@@ -575,7 +647,7 @@ def regroup(db) -> int:
         db.execute("UPDATE articles SET story_id = NULL")
         db.execute("DELETE FROM stories")
         for (article_id,) in db.execute("SELECT id FROM articles").fetchall():
-            _profile(db, article_id, count_words=True)  # every word counted first, weighed by refresh
+            _record(db, article_id, None, counted=False)  # every word counted first, weighed by refresh
     refresh(db)
     return db.execute("SELECT count(*) FROM stories").fetchone()[0]
 
