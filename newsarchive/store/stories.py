@@ -143,11 +143,15 @@ def weigh(article_id: int, reading: Reading, idf: dict[int, float] | None) -> Pr
 
 
 def vector(term_counts: dict[int, int], idf: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-    """(terms, weights): the VECTOR_TERMS terms of highest TF-IDF, sorted, and their weights, unit length."""
-    weighted = sorted(((1 + math.log(count)) * idf[h], h) for h, count in term_counts.items())[-VECTOR_TERMS:]
-    terms = np.array(sorted(h for _, h in weighted), dtype=np.int64)
-    weight_of = {h: w for w, h in weighted}
-    weights = np.array([weight_of[h] for h in terms], dtype=np.float32)
+    """(terms, weights): the VECTOR_TERMS terms of highest TF-IDF (the larger hash first on a
+    tie), sorted, and their weights, unit length."""
+    hashes = np.fromiter(term_counts.keys(), dtype=np.int64, count=len(term_counts))
+    counts = np.fromiter(term_counts.values(), dtype=np.float64, count=len(term_counts))
+    rarities = np.fromiter((idf[h] for h in term_counts), dtype=np.float64, count=len(term_counts))
+    tfidf = (1 + np.log(counts)) * rarities
+    kept = np.lexsort((hashes, tfidf))[-VECTOR_TERMS:]
+    order = np.argsort(hashes[kept])
+    terms, weights = hashes[kept][order], tfidf[kept][order].astype(np.float32)
     norm = float(np.linalg.norm(weights))
     if norm:
         weights /= norm
@@ -346,17 +350,19 @@ def assign_story(db, article_id: int, reading: Reading | None = None) -> None:
     `reading`: the stored text's `read_story`, when it was read already."""
     known = _forget(db, article_id)
     _record(db, article_id, reading, counted=known)
-    if not known:
+    story_id = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    if story_id is None:
         _story_of_its_own(db, article_id)
+    else:  # its title or time may have changed
+        describe_story(db, story_id)
 
 
 def _story_of_its_own(db, article_id: int) -> None:
-    """Describe the story of an article alone in it, made first when it has none."""
-    story_id = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
-    if story_id is None:
-        story_id = db.execute("INSERT INTO stories (articles) VALUES (0)").lastrowid
-        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
-    describe_story(db, story_id)
+    """Make a story of one for an article that has none."""
+    story_id = db.execute("INSERT INTO stories (origin_id, title, articles, sites, first_published, last_published) "
+                          "SELECT id, title, 1, 1, published_utc, published_utc FROM articles WHERE id = ?",
+                          [article_id]).lastrowid
+    db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
 
 
 def _record(db, article_id: int, reading: Reading | None, *, counted: bool) -> None:
@@ -562,8 +568,9 @@ def _group(db, article_id: int) -> set[int]:
     of the stories they were in; the articles grouped."""
     component = _component(db, article_id)
     component |= _members(db, _stories_of(db, sorted(component)))
-    if component == {article_id}:  # linked to none, alone in its story (or in none)
-        _story_of_its_own(db, article_id)
+    if component == {article_id}:  # linked to none, alone in its story (described when stored) or in none
+        if db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0] is None:
+            _story_of_its_own(db, article_id)
     else:
         regroup_articles(db, component)
     return component
