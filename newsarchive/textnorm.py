@@ -76,7 +76,7 @@ class Analysis(NamedTuple):
 NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
 
 
-@lru_cache(maxsize=400_000)
+@lru_cache(maxsize=50_000)  # about 28 MB: the common words; a rare one costs a dictionary read again
 def analyse(word: str) -> Analysis:
     """The dictionary's analysis of one folded word, cached: news vocabulary is Zipfian, and
     indexing, stories and queries all ask about the same words."""

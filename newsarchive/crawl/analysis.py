@@ -2,7 +2,7 @@
 
 Reading an article's words through the dictionary (newsarchive.store.analysis) costs more than
 fetching and extracting it. `TextAnalyser` is a Scrapy extension that starts a helper process
-(`python -m newsarchive.crawl.analysis`) at the first article when NEWSARCHIVE_ANALYSIS_HELPER
+(`python -m newsarchive.crawl.helper`, which imports no Scrapy) at the first article when NEWSARCHIVE_ANALYSIS_HELPER
 allows one (default: on a machine of more than one core); the pipeline awaits
 `analyse(article)` and stores the article with the result, so the crawl's process goes on
 fetching and extracting meanwhile. The crawlers of one process (one per site of a `newsarchive
@@ -18,7 +18,6 @@ import collections
 import logging
 import os
 import pickle
-import struct
 import subprocess
 import sys
 import threading
@@ -26,11 +25,11 @@ from concurrent.futures import Future
 
 from scrapy import signals
 
+from newsarchive.crawl.helper import LENGTH, receive
 from newsarchive.model import Article
 from newsarchive.store.analysis import TextAnalysis, analyse_text, text_of
 
 logger = logging.getLogger(__name__)
-_LENGTH = struct.Struct("!I")
 
 
 class HelperGone(RuntimeError):
@@ -99,7 +98,7 @@ class _Helper:
 
     def __init__(self):
         self.users = 0
-        self.process = subprocess.Popen([sys.executable, "-m", "newsarchive.crawl.analysis"],
+        self.process = subprocess.Popen([sys.executable, "-m", "newsarchive.crawl.helper"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.waiting: collections.deque[Future] = collections.deque()
         self.lock = threading.Lock()
@@ -112,14 +111,14 @@ class _Helper:
             if self.process.poll() is not None:
                 raise HelperGone(f"exit status {self.process.returncode}")
             self.waiting.append(future)
-            self.process.stdin.write(_LENGTH.pack(len(data)) + data)
+            self.process.stdin.write(LENGTH.pack(len(data)) + data)
             self.process.stdin.flush()
         return future
 
     def _read(self) -> None:
         stream = self.process.stdout
         while True:
-            message = _receive(stream)
+            message = receive(stream)
             with self.lock:
                 if message is None:
                     gone, self.waiting = list(self.waiting), collections.deque()
@@ -141,28 +140,3 @@ class _Helper:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-def _receive(stream) -> bytes | None:
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    (length,) = _LENGTH.unpack(head)
-    data = stream.read(length)
-    return data if len(data) == length else None
-
-
-def serve(requests, answers) -> None:
-    """The helper's loop: analyse each request until the crawl closes the stream."""
-    while (message := _receive(requests)) is not None:
-        try:
-            answer = (True, analyse_text(*pickle.loads(message)))
-        except Exception as error:  # sent back: the crawl decides what becomes of the article
-            answer = (False, error)
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(_LENGTH.pack(len(data)) + data)
-        answers.flush()
-
-
-if __name__ == "__main__":
-    serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -1,0 +1,43 @@
+"""The text analysis helper's side (newsarchive.crawl.analysis starts it): read a request,
+analyse, answer, until the crawl closes the stream. It imports no Scrapy, so the process holds
+only what analysing text needs.
+
+Messages both ways are a 4-byte length and a pickle: a request is `text_of(article)`, an answer
+(True, TextAnalysis) or (False, the exception raised).
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import sys
+
+from newsarchive.store.analysis import analyse_text
+
+LENGTH = struct.Struct("!I")
+
+
+def receive(stream) -> bytes | None:
+    """The next message, or None when the stream ended."""
+    head = stream.read(LENGTH.size)
+    if len(head) < LENGTH.size:
+        return None
+    (length,) = LENGTH.unpack(head)
+    data = stream.read(length)
+    return data if len(data) == length else None
+
+
+def serve(requests, answers) -> None:
+    """The helper's loop: analyse each request until the crawl closes the stream."""
+    while (message := receive(requests)) is not None:
+        try:
+            answer = (True, analyse_text(*pickle.loads(message)))
+        except Exception as error:  # sent back: the crawl decides what becomes of the article
+            answer = (False, error)
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(LENGTH.pack(len(data)) + data)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
