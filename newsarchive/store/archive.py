@@ -24,7 +24,7 @@ from newsarchive.sites import site_for_url
 from newsarchive.store.analysis import TextAnalysis
 from newsarchive.store.normalise import TextLimits, limit_article, normalise_article
 from newsarchive.store.schema import tag_spellings
-from newsarchive.store.stories import assign_story, refresh
+from newsarchive.store.stories import assign_story, new_story, refresh
 from newsarchive.store.transaction import transaction
 from newsarchive.store.validate import Rejected, validate_article
 from newsarchive.store.wordindex import index_article, unindex_article
@@ -177,8 +177,9 @@ def store_article(db, article: Article, *, now: str | None = None, seen: bool = 
             columns = ", ".join(ARTICLE_COLUMNS)
             values = ", ".join(f":{c}" for c in ARTICLE_COLUMNS)
             article_id = db.execute(
-                f"INSERT INTO articles ({columns}, first_seen, last_seen) VALUES ({values}, :now, :now)",
-                {**row, "now": now},
+                f"INSERT INTO articles ({columns}, story_id, first_seen, last_seen) "
+                f"VALUES ({values}, :story_id, :now, :now)",
+                {**row, "story_id": new_story(db), "now": now},
             ).lastrowid
             result = StoreResult(NEW, article_id)
         _add_urls(db, article_id, article, kind="canonical")

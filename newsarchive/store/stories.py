@@ -342,10 +342,17 @@ def origin(members: list[dict]) -> int:
 # --- the archive's side: profiles, postings, links, stories ---
 
 
+def new_story(db) -> int:
+    """A story for an article about to be stored, which starts in a story of its own
+    (`assign_story` describes it): given with the article's row, so that the row, the text in it,
+    is written once."""
+    return db.execute("INSERT INTO stories (articles) VALUES (1)").lastrowid
+
+
 def assign_story(db, article_id: int, reading: Reading | None = None) -> None:
     """Record a stored article (new or changed) for its story, in the caller's transaction: its
-    profile, its postings and its pending row (`story_pending`); a new article starts in a story
-    of its own. `refresh` decides the stories of the articles recorded, with the words of all of
+    profile, its postings and its pending row (`story_pending`); a new article is in a story of
+    its own (`new_story`). `refresh` decides the stories of the articles recorded, with the words of all of
     them counted — at the end of a batch: a crawl's, an import's, `archive_article`'s one.
     `reading`: the stored text's `read_story`, when it was read already."""
     known = _forget(db, article_id)
