@@ -352,9 +352,9 @@ def new_story(db) -> int:
 def assign_story(db, article_id: int, reading: Reading | None = None) -> None:
     """Record a stored article (new or changed) for its story, in the caller's transaction: its
     profile, its postings and its pending row (`story_pending`); a new article is in a story of
-    its own (`new_story`). `refresh` decides the stories of the articles recorded, with the words of all of
-    them counted — at the end of a batch: a crawl's, an import's, `archive_article`'s one.
-    `reading`: the stored text's `read_story`, when it was read already."""
+    its own (`new_story`). `refresh` decides the stories of the articles recorded, with the words
+    of all of them counted — at the end of a batch: a crawl's, an import's, `archive_article`'s
+    one. `reading`: the stored text's `read_story`, when it was read already."""
     known = _forget(db, article_id)
     _record(db, article_id, reading, counted=known)
     story_id = db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()[0]
