@@ -88,3 +88,10 @@ def test_window_moves_to_the_matches():
 def test_kazakh_letters_and_title_only():
     assert snippet("Қазақстан", "Жаңалықтар Қазақстан", None, None) == "Жаңалықтар [Қазақстан]"
     assert snippet("налог", "Налог", "", "") == "[Налог]"
+
+
+def test_a_text_whose_folding_moves_characters_is_marked_at_the_right_words():
+    """«ß» folds to «ss» and «İ» to two characters: the words after them keep their places."""
+    text = "Die Straße in İstanbul: пенсии выросли, ПЕНСИЯ проиндексирована."
+    assert snippet("пенсия", None, None, text) == (
+        "Die Straße in İstanbul: [пенсии] выросли, [ПЕНСИЯ] проиндексирована")

@@ -47,10 +47,9 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     terms = as_query(query).terms()
     if not terms:
         return opening(text, size)
-    spans = [match.span() for _, match in zip(range(SNIPPET_SCAN_WORDS), _WORD.finditer(text))]
+    spans, folded = _scanned_words(text)
     if not spans:
         return ""
-    folded = [text[start:end].casefold().replace("ё", "е") for start, end in spans]  # fold() of one word
     hit = [False] * len(spans)
     for term in terms:
         for start in term_positions(term, folded):
@@ -70,6 +69,18 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     if last < len(spans) or spans[-1][1] < len(text.rstrip(" .")):
         out += " …"
     return out
+
+
+def _scanned_words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans of the first SNIPPET_SCAN_WORDS words of `text` and each word folded (as
+    textnorm.fold folds one word). The text is folded at once when folding keeps every
+    character's place (it does for Cyrillic and Latin news; «ß» → «ss» does not)."""
+    folded_text = text.casefold().replace("ё", "е")
+    if len(folded_text) == len(text):
+        spans = [match.span() for _, match in zip(range(SNIPPET_SCAN_WORDS), _WORD.finditer(folded_text))]
+        return spans, [folded_text[start:end] for start, end in spans]
+    spans = [match.span() for _, match in zip(range(SNIPPET_SCAN_WORDS), _WORD.finditer(text))]
+    return spans, [text[start:end].casefold().replace("ё", "е") for start, end in spans]
 
 
 def best_window(hit: list[bool], size: int) -> int:
