@@ -73,16 +73,16 @@ class ArchivePipeline:
                 analysis = await analyser.analyse(item) if analyser else None
                 archive.open_group()  # the timer may have committed while the text was analysed
                 result = finish(store_article(archive.db, item, analysis=analysis), result)
-            if result.status in (NEW, UPDATED):
-                self.undecided += 1
-                if self.undecided >= self.story_batch:
-                    refresh(archive.db)
-                    self.undecided = 0
             archive.commit_due()
         except Exception as error:  # the archive failed (a full disk): noted, the crawl goes on
             self.claimed -= 1
             failure_log(self.crawler).note("store_error", item.url, f"{type(error).__name__}: {error}", record=False)
             raise DropItem(f"not stored {item.url!r:.300}: {type(error).__name__}", log_level="DEBUG") from None
+        if result.status in (NEW, UPDATED):
+            self.undecided += 1
+            if self.undecided >= self.story_batch:
+                self.undecided = 0
+                self.decide_stories()
         for reason, detail in result.cuts:
             failure_log(self.crawler).note(reason, item.url, detail, record=False)
         if result.status == REJECTED:
@@ -98,10 +98,14 @@ class ArchivePipeline:
         return item  # Scrapy's CloseSpider ends the crawl at CLOSESPIDER_ITEMCOUNT (= NEWSARCHIVE_MAX_ARTICLES)
 
     def close_spider(self):
-        """The crawl's articles are counted: decide their stories once more (stories.refresh), so
-        that they do not depend on the order the site listed them in. When the archive cannot
-        (a full disk), they stay pending for the next crawl's refresh."""
+        """The crawl's last articles are stored: decide their stories."""
+        self.decide_stories()
+
+    def decide_stories(self) -> None:
+        """Decide the stories of the articles stored so far (stories.refresh). When the archive
+        cannot (a full disk), they stay pending for the next refresh; the articles are stored."""
         try:
             refresh(handle(self.crawler).db)
         except Exception as error:
-            logger.warning("stories of this crawl left for the next one: %s: %s", type(error).__name__, error)
+            logger.warning("stories of this crawl's last articles left for the next refresh: %s: %s",
+                           type(error).__name__, error)
