@@ -18,7 +18,7 @@ Folding comes first: lower case, ё→е.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from typing import NamedTuple
 
@@ -41,7 +41,13 @@ _POS_GROUPS = {"INFN": "V", "VERB": "V", "PRTF": "V", "PRTS": "V", "GRND": "V", 
                "ADJF": "A", "ADJS": "A", "COMP": "A"}
 #: Joins a lemma and its part of speech in one index token (no word character, not ASCII).
 LEXEME_MARK = "\u00b7"
-_morph = pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@cache
+def _morph() -> pymorphy3.MorphAnalyzer:
+    """The Russian dictionary, loaded at the first word analysed (21 MB: a crawl's own process,
+    whose text a helper analyses, never loads it)."""
+    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 def fold(text: str | None) -> str:
@@ -85,7 +91,7 @@ def analyse(word: str) -> Analysis:
     known = []
     if _CYRILLIC.search(word):  # the dictionary is Russian; pymorphy3 fails on some other scripts
         try:
-            known = [parse for parse in _morph.parse(word) if parse.is_known]
+            known = _known_parses(word)
         except ValueError:  # a character unicodedata has no name for (pymorphy3's shape check)
             known = []
     name = next((parse.normal_form.replace("ё", "е") for parse in known if parse.tag.grammemes & NAME_GRAMMEMES),
@@ -97,6 +103,15 @@ def analyse(word: str) -> Analysis:
     else:
         tokens = (stem(word),)
     return Analysis(tokens, known[0].tag.POS if known else None, name)
+
+
+def _known_parses(word: str) -> list:
+    """pymorphy3's dictionary readings of `word`; none when the dictionary does not hold it.
+
+    `Parse.is_known` asks whether the *word* is in the dictionary, so it is the same for every
+    parse of one word: asked once, before parsing, an unknown word skips pymorphy3's guessing
+    (4/5 of the cost of a word it does not know)."""
+    return _morph().parse(word) if _morph().word_is_known(word) else []
 
 
 def word_tokens(word: str) -> tuple[str, ...]:
@@ -114,8 +129,8 @@ def token_openings(token: str) -> frozenset[str] | None:
     openings = {lemma[:2]}
     if _CYRILLIC.search(lemma):
         try:
-            for parse in _morph.parse(lemma):
-                if parse.is_known and parse.normal_form.replace("ё", "е") == lemma:
+            for parse in _known_parses(lemma):
+                if parse.normal_form.replace("ё", "е") == lemma:
                     openings.update(fold(form.word)[:2] for form in parse.lexeme)
         except ValueError:
             return None
@@ -129,20 +144,22 @@ def stem(word: str) -> str:
 
 def _lemma_token(normal_form: str, pos: str | None) -> str:
     lemma = normal_form.replace("ё", "е")
-    if len(_parts_of_speech(lemma)) < 2:
+    if not _spelled_alike(lemma):
         return lemma
     return f"{lemma}{LEXEME_MARK}{_POS_GROUPS.get(pos, pos or '')}"
 
 
-@lru_cache(maxsize=100_000)
-def _parts_of_speech(lemma: str) -> frozenset[str]:
-    """The parts of speech of the dictionary words whose lemma is spelled `lemma`."""
-    return frozenset(_POS_GROUPS.get(p.tag.POS, p.tag.POS) for p in _morph.parse(lemma)
-                     if p.is_known and p.normal_form.replace("ё", "е") == lemma)
+@lru_cache(maxsize=50_000)  # a yes or no a lemma: about 10 MB
+def _spelled_alike(lemma: str) -> bool:
+    """Are there dictionary words of two parts of speech whose lemma is spelled `lemma`?"""
+    return len({_POS_GROUPS.get(p.tag.POS, p.tag.POS) for p in _known_parses(lemma)
+                if p.normal_form.replace("ё", "е") == lemma}) > 1
 
 
 def index_text(text: str | None) -> str:
     """`text` as the word index holds it: every word's tokens, in order, joined by spaces."""
     if not text:
         return ""
-    return " ".join(token for word in words(text) for token in word_tokens(word))
+    folded = words(text)
+    spelled = {word: " ".join(analyse(word).tokens) for word in set(folded)}  # every word has a token
+    return " ".join([spelled[word] for word in folded])

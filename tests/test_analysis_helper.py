@@ -1,21 +1,33 @@
-"""The crawl's text analysis in a helper process: the same answer as in the crawl's own process,
-and when the helper dies, the crawl's process analyses instead."""
+"""The crawl's article preparation in a helper process: the same article, result and analysis as
+in the crawl's own process, and when the helper dies, the crawl's process prepares instead."""
 
 import asyncio
+import copy
 
 import numpy as np
 
 from newsarchive.crawl.analysis import TextAnalyser
 from newsarchive.model import Article
-from newsarchive.store.analysis import analyse_text, text_of
+from newsarchive.store.archive import REJECTED, prepare_text
 
 ARTICLE = Article(url="https://matritca.kz/news/1-pensii.html", title="Пенсии в ВКО вырастут на 6,5%",
                   lead="С 1 января 2027 года пенсии в Усть-Каменогорске вырастут.",
-                  body="Об этом сообщил аким области. Минимальная пенсия составит 64 000 тенге.",
+                  body="Об этом сообщил аким области. Минимальная пенсия составит 64 000 тенге, передает Matritca.kz.\n"
+                       "Повышение коснется всех получателей   пенсий  в регионе.",
                   published_at="2026-12-01T10:00:00+05:00", fetched_at="2026-12-01T10:05:00+05:00")
 
 
-def same(a, b) -> bool:
+def expected():
+    """(the checked article, the result, the analysis) in this process."""
+    return prepare_text(copy.copy(ARTICLE))
+
+
+def same(answer, expected_answer) -> bool:
+    """The same result and analysis, and the article was checked in place the same way."""
+    (article, result, a), (checked, expected_result, b) = answer, expected_answer
+    assert expected_result.status is None and checked.credited_source  # stored, normalised
+    if result != expected_result or article.to_dict() != checked.to_dict():
+        return False
     if a.index_fields != b.index_fields:
         return False
     left, right = vars(a.story), vars(b.story)
@@ -30,7 +42,7 @@ def test_the_helper_answers_as_the_crawls_process_would():
         assert analyser.enabled and analyser._helper.process.poll() is None  # answered by a live helper
     finally:
         analyser.close()
-    assert all(same(answer, analyse_text(*text_of(ARTICLE))) for answer in answers)
+    assert all(same(answer, expected()) for answer in answers)
 
 
 def test_the_crawlers_of_a_process_share_one_helper_which_ends_with_the_last():
@@ -55,8 +67,27 @@ def test_a_dead_helper_leaves_the_analysis_to_the_crawls_process():
     finally:
         analyser.close()
     assert not analyser.enabled
-    assert all(same(answer, analyse_text(*text_of(ARTICLE))) for answer in answers)
+    assert all(same(answer, expected()) for answer in answers)
+
+
+def test_a_rejected_article_comes_back_rejected_with_its_page_kept_here():
+    article = copy.copy(ARTICLE)
+    article.title, article.raw_html = None, b"<html>the page</html>"
+    analyser = TextAnalyser(helper=True)
+    try:
+        result, analysis = asyncio.run(analyser.prepare(article))
+    finally:
+        analyser.close()
+    assert result.status == REJECTED and result.reason and analysis is None
+    assert article.raw_html == b"<html>the page</html>"
 
 
 async def _analyse_many(analyser, n):
-    return await asyncio.gather(*(analyser.analyse(ARTICLE) for _ in range(n)))
+    async def one():
+        article = copy.copy(ARTICLE)
+        article.raw_html = b"<html>page</html>"
+        result, analysis = await analyser.prepare(article)
+        assert article.raw_html == b"<html>page</html>"  # never sent, never lost
+        article.raw_html = None
+        return article, result, analysis
+    return await asyncio.gather(*(one() for _ in range(n)))

@@ -1,11 +1,12 @@
-"""Text analysis in a helper process while the crawl fetches: both cores at work.
+"""Preparing articles in a helper process while the crawl fetches: both cores at work.
 
 Reading an article's words through the dictionary (newsarchive.store.analysis) costs more than
-fetching and extracting it. `TextAnalyser` is a Scrapy extension that starts a helper process
-(`python -m newsarchive.crawl.helper`, which imports no Scrapy) at the first article when NEWSARCHIVE_ANALYSIS_HELPER
-allows one (default: on a machine of more than one core); the pipeline awaits
-`analyse(article)` and stores the article with the result, so the crawl's process goes on
-fetching and extracting meanwhile. The crawlers of one process (one per site of a `newsarchive
+fetching and extracting it, and with bounding, validating and normalising it
+(newsarchive.store.archive.prepare_text) it needs no archive. `TextAnalyser` is a Scrapy
+extension that starts a helper process (`python -m newsarchive.crawl.helper`, which imports no
+Scrapy) at the first article when NEWSARCHIVE_ANALYSIS_HELPER allows one (default: on a machine
+of more than one core); the pipeline awaits `prepare(article, limits)` and stores the article
+with the result, so the crawl's process goes on fetching and extracting meanwhile. The crawlers of one process (one per site of a `newsarchive
 crawl`) share one helper. It answers requests in the order they come, over its stdin and stdout;
 it ends when its stdin closes, so it never outlives the crawl, even one killed outright. Without a helper, or when it dies, the text is analysed in the crawl's own process:
 slower, never lost.
@@ -22,12 +23,15 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
+from dataclasses import fields, replace
 
 from scrapy import signals
 
 from newsarchive.crawl.helper import LENGTH, receive
 from newsarchive.model import Article
-from newsarchive.store.analysis import TextAnalysis, analyse_text, text_of
+from newsarchive.store.analysis import TextAnalysis
+from newsarchive.store.archive import StoreResult, prepare_text
+from newsarchive.store.normalise import TextLimits
 
 logger = logging.getLogger(__name__)
 
@@ -53,22 +57,32 @@ class TextAnalyser:
         crawler.signals.connect(analyser.close, signal=signals.engine_stopped)
         return analyser
 
-    async def analyse(self, article: Article) -> TextAnalysis:
-        """The analysis of a normalised article, from the helper when there is one."""
+    async def prepare(self, article: Article, limits: TextLimits | None = None) -> tuple[StoreResult, TextAnalysis | None]:
+        """newsarchive.store.archive.prepare_text's result and analysis for `article`, which is
+        checked in place as there; by the helper when there is one."""
         if self.enabled:
             try:
                 if self._helper is None:
                     self._helper = _Helper.shared()
-                return await asyncio.wrap_future(self._helper.submit(text_of(article)))
+                sent = replace(article, raw_html=None)  # the page stays here: only the text travels
+                checked, result, analysis = await asyncio.wrap_future(self._helper.submit((sent, limits)))
+                for name in _TEXT_FIELDS:
+                    setattr(article, name, getattr(checked, name))
+                return result, analysis
             except (HelperGone, OSError) as error:
                 logger.warning("the text analysis helper failed (%s): the crawl's process analyses from now on", error)
                 self.enabled = False
-        return analyse_text(*text_of(article))
+        _, result, analysis = prepare_text(article, limits)
+        return result, analysis
 
     def close(self) -> None:
         if self._helper is not None:
             self._helper.release()
             self._helper = None
+
+
+#: What the helper may change of an article: all but the page as fetched.
+_TEXT_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("raw_html", "http_encoding"))
 
 
 def text_analyser(crawler) -> TextAnalyser | None:

@@ -2,8 +2,9 @@
 analyse, answer, until the crawl closes the stream. It imports no Scrapy, so the process holds
 only what analysing text needs.
 
-Messages both ways are a 4-byte length and a pickle: a request is `text_of(article)`, an answer
-(True, TextAnalysis) or (False, the exception raised).
+Messages both ways are a 4-byte length and a pickle: a request is the arguments of
+newsarchive.store.archive.prepare_text (the article without its raw page, the text limits), an
+answer (True, what it returned) or (False, the exception raised).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pickle
 import struct
 import sys
 
-from newsarchive.store.analysis import analyse_text
+from newsarchive.store.archive import prepare_text
 
 LENGTH = struct.Struct("!I")
 
@@ -28,10 +29,10 @@ def receive(stream) -> bytes | None:
 
 
 def serve(requests, answers) -> None:
-    """The helper's loop: analyse each request until the crawl closes the stream."""
+    """The helper's loop: prepare each article until the crawl closes the stream."""
     while (message := receive(requests)) is not None:
         try:
-            answer = (True, analyse_text(*pickle.loads(message)))
+            answer = (True, prepare_text(*pickle.loads(message)))
         except Exception as error:  # sent back: the crawl decides what becomes of the article
             answer = (False, error)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,7 +1,8 @@
 """The item pipeline: every Article the spider yields goes to the archive the way
 newsarchive.store.archive.archive_article sends it (bound and clean → validate → normalise →
-store), as `import` and `reparse` send theirs, in its two halves: between them the text is
-analysed by a helper process (newsarchive.crawl.analysis) while the crawl goes on. With the
+store), as `import` and `reparse` send theirs, in its two halves: the first, which needs no
+archive, and the text's analysis in a helper process (newsarchive.crawl.analysis) while the
+crawl goes on; then the store. With the
 crawl's text limits (NEWSARCHIVE_MAX_*_CHARS, _TAGS, _IMAGES) and no article past
 NEWSARCHIVE_MAX_ARTICLES. The stories of the articles stored are decided every
 NEWSARCHIVE_STORY_BATCH articles and when the crawl ends."""
@@ -20,8 +21,9 @@ from newsarchive.store.archive import (
     NEW,
     REJECTED,
     UPDATED,
+    check_article,
     finish,
-    prepare_article,
+    record_rejection,
     store_article,
 )
 from newsarchive.store.normalise import TextLimits
@@ -66,12 +68,15 @@ class ArchivePipeline:
         archive = handle(self.crawler)
         self.claimed += 1
         try:
+            analyser = text_analyser(self.crawler)
+            if analyser:
+                result, analysis = await analyser.prepare(item, self.limits)
+            else:
+                result, analysis = check_article(item, self.limits), None
             archive.open_group()
-            result = prepare_article(archive.db, item, run_id=self.run_id, limits=self.limits)
-            if result.status != REJECTED:
-                analyser = text_analyser(self.crawler)
-                analysis = await analyser.analyse(item) if analyser else None
-                archive.open_group()  # the timer may have committed while the text was analysed
+            if result.status == REJECTED:
+                record_rejection(archive.db, item, result, run_id=self.run_id)
+            else:
                 result = finish(store_article(archive.db, item, analysis=analysis), result)
             archive.commit_due()
         except Exception as error:  # the archive failed (a full disk): noted, the crawl goes on

@@ -81,6 +81,9 @@ NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
+#: Items of one response processed at a time. A page gives one article; Scrapy starts this many
+#: tasks for every response, and its default of 100 cost 1.8 ms an article in the crawl's process.
+CONCURRENT_ITEMS = 4
 #: A live progress table (newsarchive.crawl.progress) on the terminal; `newsarchive crawl` turns it on
 #: when stdout is a terminal.
 NEWSARCHIVE_PROGRESS = False

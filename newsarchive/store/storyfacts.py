@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -93,13 +94,14 @@ def token_hash(token: str) -> int:
 
 
 def _read_words(text: str, weight: int, found: StoryFacts) -> None:
-    for word in _WORD.findall(fold(text)):
-        for part in word.split("-"):
-            if _is_function(part):
-                continue
-            for token in word_tokens(part):
-                if len(token.partition(LEXEME_MARK)[0]) > 2:
-                    found.terms[token] = found.terms.get(token, 0) + weight
+    parts = Counter(part for word in _WORD.findall(fold(text)) for part in word.split("-"))
+    terms = found.terms
+    for part, count in parts.items():
+        if _is_function(part):
+            continue
+        for token in word_tokens(part):
+            if len(token.partition(LEXEME_MARK)[0]) > 2:
+                terms[token] = terms.get(token, 0) + weight * count
     found.names.update(_names(text))
 
 
@@ -109,12 +111,13 @@ def _names(text: str):
     previous_end = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        starts_sentence = bool(_SENTENCE_START.search(text[max(0, previous_end - 3):match.start()]))
+        if word[0].isupper():
+            starts_sentence = bool(_SENTENCE_START.search(text[max(0, previous_end - 3):match.start()]))
+            if not starts_sentence or (word.isupper() and len(word) > 1):
+                parts = tuple(fold(part) for part in word.split("-"))
+                if _is_name(parts, word.isupper()):
+                    yield "-".join(map(name_form, parts))
         previous_end = match.end()
-        if word[0].isupper() and (not starts_sentence or (word.isupper() and len(word) > 1)):
-            parts = tuple(fold(part) for part in word.split("-"))
-            if _is_name(parts, word.isupper()):
-                yield "-".join(map(name_form, parts))
 
 
 def _is_function(word: str) -> bool:
