@@ -3,6 +3,7 @@ in the crawl's own process, and when the helper dies, the crawl's process prepar
 
 import asyncio
 import copy
+import threading
 
 import numpy as np
 
@@ -80,6 +81,37 @@ def test_a_rejected_article_comes_back_rejected_with_its_page_kept_here():
         analyser.close()
     assert result.status == REJECTED and result.reason and analysis is None
     assert article.raw_html == b"<html>the page</html>"
+
+
+def test_many_large_articles_at_once_never_stall_the_crawl():
+    """Requests and answers far larger than the pipes hold: the crawl waits for the helper to read,
+    the helper for the crawl to read its answers; neither may wait for the other for ever."""
+    analyser = TextAnalyser(helper=True)
+    results = []
+
+    def many():
+        async def all_at_once():
+            articles = []
+            for number in range(24):
+                article = copy.copy(ARTICLE)
+                article.url = f"https://matritca.kz/news/{number}-pensii.html"
+                article.body = ARTICLE.body + "\n" + f"Пенсия номер {number} вырастет в Усть-Каменогорске. " * 1200
+                articles.append(article)
+            return await asyncio.gather(*(analyser.prepare(article) for article in articles))
+        results.extend(asyncio.run(all_at_once()))
+
+    worker = threading.Thread(target=many, daemon=True)
+    try:
+        worker.start()
+        worker.join(timeout=120)
+        assert not worker.is_alive(), "the crawl and its helper wait for each other"
+        assert analyser.enabled and len(results) == 24
+        assert all(result.status is None and analysis.index_fields[2] for result, analysis in results)
+    finally:
+        if not worker.is_alive():
+            analyser.close()
+        else:
+            analyser._helper.process.kill()
 
 
 async def _analyse_many(analyser, n):

@@ -54,8 +54,20 @@ class TextAnalyser:
         else:
             helper = crawler.settings.getbool("NEWSARCHIVE_ANALYSIS_HELPER")
         analyser = cls(helper)
+        crawler.signals.connect(analyser.start, signal=signals.spider_opened)
         crawler.signals.connect(analyser.close, signal=signals.engine_stopped)
         return analyser
+
+    def start(self) -> None:
+        """Start the helper (when there is to be one) while the crawl fetches its first pages:
+        it is ready, its dictionary loaded, by the first article."""
+        if self.enabled and self._helper is None:
+            try:
+                self._helper = _Helper.shared()
+                self._helper.submit(_WARM_UP)
+            except (HelperGone, OSError) as error:
+                logger.warning("the text analysis helper did not start (%s): the crawl's process analyses", error)
+                self.enabled = False
 
     async def prepare(self, article: Article, limits: TextLimits | None = None) -> tuple[StoreResult, TextAnalysis | None]:
         """newsarchive.store.archive.prepare_text's result and analysis for `article`, which is
@@ -81,6 +93,8 @@ class TextAnalyser:
             self._helper = None
 
 
+#: An article the helper prepares first, so that it loads the dictionary before the crawl needs it.
+_WARM_UP = (Article(url="https://example.kz/news/1.html", title="Пенсии вырастут", body="Пенсии вырастут. " * 10), None)
 #: What the helper may change of an article: all but the page as fetched.
 _TEXT_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("raw_html", "http_encoding"))
 
@@ -115,17 +129,22 @@ class _Helper:
         self.process = subprocess.Popen([sys.executable, "-m", "newsarchive.crawl.helper"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.waiting: collections.deque[Future] = collections.deque()
+        #: Guards `waiting`, never held while blocked on the pipes: a full pipe must not stop the
+        #: reader, or the helper, blocked writing its answers, stops reading its requests.
         self.lock = threading.Lock()
+        #: Keeps requests written in the order their futures wait.
+        self.writing = threading.Lock()
         threading.Thread(target=self._read, name="newsarchive-analysis", daemon=True).start()
 
     def submit(self, arguments: tuple) -> Future:
         future: Future = Future()
         data = pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL)
-        with self.lock:
+        with self.writing:
             if self.process.poll() is not None:
                 raise HelperGone(f"exit status {self.process.returncode}")
-            self.waiting.append(future)
-            self.process.stdin.write(LENGTH.pack(len(data)) + data)
+            with self.lock:
+                self.waiting.append(future)
+            self.process.stdin.write(LENGTH.pack(len(data)) + data)  # waits while the helper catches up
             self.process.stdin.flush()
         return future
 
