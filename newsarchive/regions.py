@@ -117,9 +117,12 @@ class Gazetteer:
     names: dict  # folded nominative name/alias -> region
     #: Phrases by the first two letters of their first word's stem (a token can only match those).
     by_prefix: dict
+    #: The same, of the phrases whose first word need not be capitalised ("области Абай").
+    by_prefix_common: dict
 
     def candidates(self, token: str) -> tuple[_Phrase, ...]:
-        return self.by_prefix.get(_fold(token)[:2], ())
+        by_prefix = self.by_prefix if token[:1].isupper() or token.isupper() else self.by_prefix_common
+        return by_prefix.get(_fold(token)[:2], ())
 
     def region(self, name: str) -> dict | None:
         for r in self.regions:
@@ -159,10 +162,14 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             names.setdefault(_fold("область " + short), region)
     phrases.sort(key=lambda p: -len(p.words))
     by_prefix: dict[str, list[_Phrase]] = {}
+    by_prefix_common: dict[str, list[_Phrase]] = {}
     for phrase in phrases:
         by_prefix.setdefault(phrase.words[0].stem[:2], []).append(phrase)
+        if not phrase.words[0].proper:
+            by_prefix_common.setdefault(phrase.words[0].stem[:2], []).append(phrase)
     return Gazetteer(tuple(data["regions"]), tuple(phrases), names,
-                     {key: tuple(group) for key, group in by_prefix.items()})
+                     {key: tuple(group) for key, group in by_prefix.items()},
+                     {key: tuple(group) for key, group in by_prefix_common.items()})
 
 
 def _short_names(reg: dict) -> list[str]:

@@ -31,7 +31,6 @@ TEXTNORM_VERSION = 3
 ANALYSER = (f"pymorphy3 {version('pymorphy3')} dicts {version('pymorphy3-dicts-ru')}; "
             f"PyStemmer {Stemmer.version()}; textnorm {TEXTNORM_VERSION}")
 
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _stemmers = {lang: Stemmer.Stemmer(name) for lang, name in (("ru", "russian"), ("en", "english"))}
@@ -54,7 +53,7 @@ def fold(text: str | None) -> str:
     """Lower-case, ё→е, every run of white space to one space, trimmed."""
     if not text:
         return ""
-    return _SPACES.sub(" ", text.casefold().replace("ё", "е")).strip()
+    return " ".join(text.casefold().replace("ё", "е").split())  # str.split's white space is re's \s
 
 
 def fold_tag(tag: str | None) -> str:
