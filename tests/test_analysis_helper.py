@@ -9,7 +9,7 @@ import numpy as np
 
 from newsarchive.crawl.analysis import TextAnalyser
 from newsarchive.model import Article
-from newsarchive.store.archive import REJECTED, prepare_text
+from newsarchive.store.prepare import REJECTED, prepare_text
 
 ARTICLE = Article(url="https://matritca.kz/news/1-pensii.html", title="Пенсии в ВКО вырастут на 6,5%",
                   lead="С 1 января 2027 года пенсии в Усть-Каменогорске вырастут.",

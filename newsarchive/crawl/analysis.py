@@ -30,8 +30,8 @@ from scrapy import signals
 from newsarchive.crawl.helper import LENGTH, receive
 from newsarchive.model import Article
 from newsarchive.store.analysis import TextAnalysis
-from newsarchive.store.archive import StoreResult, prepare_text
 from newsarchive.store.normalise import TextLimits
+from newsarchive.store.prepare import StoreResult, prepare_text
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import pickle
 import struct
 import sys
 
-from newsarchive.store.archive import prepare_text
+from newsarchive.store.prepare import prepare_text
 
 LENGTH = struct.Struct("!I")
 

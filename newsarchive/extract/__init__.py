@@ -19,6 +19,7 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 from newsarchive.clock import LOCAL
+from newsarchive.credits import find_credit
 from newsarchive.defaults import (
     MAX_PAGE_BYTES,
     MAX_PAGE_ELEMENTS,
@@ -29,7 +30,6 @@ from newsarchive.model import EXTRACTED_FIELDS, Article
 
 from .charset import decode_html
 from .content import clean_tree, main_blocks, selected_text
-from .credits import find_credit
 from .dates import date_from_url, parse_date, to_iso
 from .language import detect_language
 from .structured import structured, tag_links

@@ -14,24 +14,29 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 
 from newsarchive import clock, defaults
 from newsarchive.failures import RETRY_NEXT_RUN
 from newsarchive.model import Article
-from newsarchive.sites import site_for_url
-from newsarchive.store.analysis import TextAnalysis, analyse_text, text_of
-from newsarchive.store.normalise import TextLimits, limit_article, normalise_article
+from newsarchive.store.analysis import TextAnalysis
+from newsarchive.store.normalise import TextLimits
+from newsarchive.store.prepare import (
+    DUPLICATE,
+    NEW,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    StoreResult,
+    check_article,
+)
 from newsarchive.store.schema import tag_spellings
 from newsarchive.store.stories import assign_story, new_story, refresh
 from newsarchive.store.transaction import transaction
-from newsarchive.store.validate import Rejected, validate_article
 from newsarchive.store.wordindex import index_article, unindex_article
 from newsarchive.textnorm import fold_tag
 from newsarchive.urls import canonicalize_url
-
-NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED = "new", "updated", "unchanged", "duplicate", "rejected"
 
 #: Columns of `articles` that an article's page sets (the rest is bookkeeping).
 ARTICLE_COLUMNS = (
@@ -43,23 +48,6 @@ ARTICLE_COLUMNS = (
 VERSIONED = ("title", "lead", "body", "tags", "published_at", "modified_at", "content_hash")
 #: Kept from the first fetch when the text did not change: the URL it was found under, when.
 UNVERSIONED_KEEP = ("canonical_url", "url", "fetched_at")
-
-
-@dataclass(frozen=True)
-class StoreResult:
-    """What became of an article: `status` is one of NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED.
-
-    `changed` names the columns that differed from the stored row (UPDATED: a version was kept;
-    UNCHANGED: they were corrected in place); `reason`/`detail` say why an article was REJECTED;
-    `cuts` are the (reason, detail) of each field cut to its limit before it was stored."""
-
-    status: str | None  # None: prepared by prepare_article, not stored yet
-    article_id: int | None = None
-    duplicate_of: int | None = None
-    changed: tuple[str, ...] = ()
-    reason: str | None = None
-    detail: str | None = None
-    cuts: tuple[tuple[str, str], ...] = ()
 
 
 def archive_article(db, article: Article, *, now: str | None = None, run_id: int | None = None,
@@ -85,26 +73,6 @@ def prepare_article(db, article: Article, *, now: str | None = None, run_id: int
     if prepared.status == REJECTED:
         record_rejection(db, article, prepared, run_id=run_id, now=now)
     return prepared
-
-
-def check_article(article: Article, limits: TextLimits | None = None) -> StoreResult:
-    """Bound and clean, validate and normalise the article in place, without the archive: REJECTED
-    with its reason, else a result with the cuts made and status None."""
-    cuts = tuple(limit_article(article, limits))
-    try:
-        validate_article(article)
-    except Rejected as rejection:
-        return StoreResult(REJECTED, reason=rejection.reason, detail=rejection.detail, cuts=cuts)
-    normalise_article(article, site_for_url(article.url))
-    return StoreResult(None, cuts=cuts)
-
-
-def prepare_text(article: Article, limits: TextLimits | None = None) -> tuple[Article, StoreResult, TextAnalysis | None]:
-    """All of storing an article that needs no archive, as a crawl's helper process does it: the
-    article checked in place (`check_article`), the result, and its text's analysis
-    (newsarchive.store.analysis) unless it was rejected."""
-    checked = check_article(article, limits)
-    return article, checked, None if checked.status == REJECTED else analyse_text(*text_of(article))
 
 
 def record_rejection(db, article: Article, rejected: StoreResult, *, run_id: int | None = None,

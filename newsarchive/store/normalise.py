@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsarchive import defaults
-from newsarchive.extract.credits import find_credit
+from newsarchive.credits import find_credit
 from newsarchive.model import Article
 from newsarchive.regions import canonical_region, story_region
 from newsarchive.safetext import clean

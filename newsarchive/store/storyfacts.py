@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from newsarchive.extract.dates import month_number
+from newsarchive.months import month_number
 from newsarchive.regions import mentions
 from newsarchive.textnorm import LEXEME_MARK, analyse, fold, stem, word_tokens
 

@@ -4,9 +4,10 @@ articles of a crawl's second: newsarchive.crawl.archive)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @contextmanager
