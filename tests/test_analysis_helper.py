@@ -3,7 +3,9 @@ in the crawl's own process, and when the helper dies, the crawl's process prepar
 
 import asyncio
 import copy
+import gzip
 import threading
+from dataclasses import replace
 
 import numpy as np
 
@@ -119,7 +121,8 @@ async def _analyse_many(analyser, n):
         article = copy.copy(ARTICLE)
         article.raw_html = b"<html>page</html>"
         result, analysis = await analyser.prepare(article)
-        assert article.raw_html == b"<html>page</html>"  # never sent, never lost
+        assert article.raw_html == b"<html>page</html>"  # the page as fetched stays on the article
+        assert gzip.decompress(analysis.page_gz) == b"<html>page</html>"  # compressed by the helper
         article.raw_html = None
-        return article, result, analysis
+        return article, result, replace(analysis, page_gz=None)
     return await asyncio.gather(*(one() for _ in range(n)))

@@ -19,11 +19,12 @@ import collections
 import logging
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
 from concurrent.futures import Future
-from dataclasses import fields, replace
+from dataclasses import fields
 
 from scrapy import signals
 
@@ -76,9 +77,8 @@ class TextAnalyser:
             try:
                 if self._helper is None:
                     self._helper = _Helper.shared()
-                sent = replace(article, raw_html=None)  # the page stays here: only the text travels
-                checked, result, analysis = await asyncio.wrap_future(self._helper.submit((sent, limits)))
-                for name in _TEXT_FIELDS:
+                checked, result, analysis = await asyncio.wrap_future(self._helper.submit((article, limits)))
+                for name in _TEXT_FIELDS:  # the page itself stays as it was fetched
                     setattr(article, name, getattr(checked, name))
                 return result, analysis
             except (HelperGone, OSError) as error:
@@ -129,24 +129,39 @@ class _Helper:
         self.process = subprocess.Popen([sys.executable, "-m", "newsarchive.crawl.helper"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.waiting: collections.deque[Future] = collections.deque()
-        #: Guards `waiting`, never held while blocked on the pipes: a full pipe must not stop the
-        #: reader, or the helper, blocked writing its answers, stops reading its requests.
+        #: Requests to write, in order; written by a thread of their own, so that a full pipe
+        #: (the helper busy) never stops the crawl's process from fetching and extracting.
+        self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        #: Guards `waiting` and `gone`; never held while blocked on a pipe.
         self.lock = threading.Lock()
-        #: Keeps requests written in the order their futures wait.
-        self.writing = threading.Lock()
+        #: Set when the helper's answers ended: no request may wait after that.
+        self.gone = False
         threading.Thread(target=self._read, name="newsarchive-analysis", daemon=True).start()
+        threading.Thread(target=self._write, name="newsarchive-analysis-writer", daemon=True).start()
 
     def submit(self, arguments: tuple) -> Future:
         future: Future = Future()
         data = pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL)
-        with self.writing:
-            if self.process.poll() is not None:
-                raise HelperGone(f"exit status {self.process.returncode}")
-            with self.lock:
-                self.waiting.append(future)
-            self.process.stdin.write(LENGTH.pack(len(data)) + data)  # waits while the helper catches up
-            self.process.stdin.flush()
+        with self.lock:
+            if self.gone or self.process.poll() is not None:
+                raise HelperGone(f"exit status {self.process.poll()}")
+            self.waiting.append(future)
+            self.outbox.put(LENGTH.pack(len(data)) + data)
         return future
+
+    def _write(self) -> None:
+        """Write the requests as they come, until close() sends None; then close the stream."""
+        stream = self.process.stdin
+        try:
+            while (data := self.outbox.get()) is not None:
+                stream.write(data)
+                stream.flush()
+        except OSError:  # the helper is gone: the reader fails what waits when its answers end
+            pass
+        try:
+            stream.close()
+        except OSError:
+            pass
 
     def _read(self) -> None:
         stream = self.process.stdout
@@ -154,6 +169,7 @@ class _Helper:
             message = receive(stream)
             with self.lock:
                 if message is None:
+                    self.gone = True
                     gone, self.waiting = list(self.waiting), collections.deque()
                 else:
                     future = self.waiting.popleft()
@@ -165,10 +181,7 @@ class _Helper:
             future.set_result(value) if ok else future.set_exception(value)
 
     def close(self) -> None:
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
+        self.outbox.put(None)  # the writer closes the stream after what is queued: the helper ends
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -1,10 +1,11 @@
-"""The text analysis helper's side (newsarchive.crawl.analysis starts it): read a request,
-analyse, answer, until the crawl closes the stream. It imports no Scrapy, so the process holds
-only what analysing text needs.
+"""The helper's side (newsarchive.crawl.analysis starts it): read a request, prepare the
+article, answer, until the crawl closes the stream. It imports no Scrapy, no extractor and no
+archive writer, so the process holds only what preparing articles needs.
 
 Messages both ways are a 4-byte length and a pickle: a request is the arguments of
-newsarchive.store.archive.prepare_text (the article without its raw page, the text limits), an
-answer (True, what it returned) or (False, the exception raised).
+newsarchive.store.prepare.prepare_text (the article, the text limits), an answer (True, what it
+returned: the checked article, the result, the analysis with the page compressed) or (False,
+the exception raised).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def serve(requests, answers) -> None:
     """The helper's loop: prepare each article until the crawl closes the stream."""
     while (message := receive(requests)) is not None:
         try:
-            answer = (True, prepare_text(*pickle.loads(message)))
+            article, result, analysis = prepare_text(*pickle.loads(message))
+            article.raw_html = None  # the crawl has the page; it needs it back compressed only
+            answer = (True, (article, result, analysis))
         except Exception as error:  # sent back: the crawl decides what becomes of the article
             answer = (False, error)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

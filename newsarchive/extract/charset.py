@@ -6,7 +6,6 @@ import codecs
 import logging
 import re
 
-
 # UnicodeDammit (beautifulsoup4's, the last resort below) warns of every byte it replaced; what
 # it decoded is ours to judge.
 logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
@@ -106,7 +105,9 @@ def decode_html(data: bytes | str, http_encoding: str | None = None) -> str:
             return candidates[best]
     if declared:
         return data.decode(declared[0], errors="replace")
-    from bs4.dammit import UnicodeDammit  # 12 MB with its detectors, for the rare page that needs it
+    from bs4.dammit import (
+        UnicodeDammit,  # 12 MB with its detectors, for the rare page that needs it
+    )
 
     dammit = UnicodeDammit(data, ["windows-1251"], is_html=True)
     if dammit.unicode_markup is not None:

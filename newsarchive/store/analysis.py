@@ -24,6 +24,8 @@ class TextAnalysis:
     index_fields: tuple[str, str, str]
     #: The story's reading (newsarchive.store.stories.read_story).
     story: Reading
+    #: The page as fetched, compressed as the archive keeps it (newsarchive.store.prepare.compress_page).
+    page_gz: bytes | None = None
 
 
 def analyse_text(title: str | None, lead: str | None, body: str | None, published_at: str | None,

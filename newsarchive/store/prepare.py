@@ -6,7 +6,8 @@ archive's writing, so the helper holds only what reading text needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gzip
+from dataclasses import dataclass, replace
 
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
@@ -49,6 +50,17 @@ def check_article(article: Article, limits: TextLimits | None = None) -> StoreRe
 def prepare_text(article: Article, limits: TextLimits | None = None) -> tuple[Article, StoreResult, TextAnalysis | None]:
     """All of storing an article that needs no archive, as a crawl's helper process does it: the
     article checked in place (`check_article`), the result, and its text's analysis
-    (newsarchive.store.analysis) unless it was rejected."""
+    (newsarchive.store.analysis) with its page compressed, unless it was rejected."""
     checked = check_article(article, limits)
-    return article, checked, None if checked.status == REJECTED else analyse_text(*text_of(article))
+    if checked.status == REJECTED:
+        return article, checked, None
+    analysis = analyse_text(*text_of(article))
+    if article.raw_html is not None:
+        analysis = replace(analysis, page_gz=compress_page(article.raw_html))
+    return article, checked, analysis
+
+
+def compress_page(raw_html: bytes) -> bytes:
+    """A page as the archive keeps it: gzip at zlib's default level (1% larger than gzip's own
+    default of 9, in 60% of the time)."""
+    return gzip.compress(raw_html, compresslevel=6, mtime=0)
