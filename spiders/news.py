@@ -7,6 +7,7 @@ the same paths: pages are fetched from the mirror, archived under the real site'
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
 from datetime import datetime, timezone
@@ -50,6 +51,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         self._feeds = {canonicalize_url(self.site.url(path)) for path in self.site.discovery.feeds}
         self._started = time.monotonic()
         self._children = 0  # child sitemaps followed this crawl
+        self._sitemaps: collections.deque[scrapy.Request] = collections.deque()  # child sitemaps still to read
         self.discovery_cut = False  # NEWSARCHIVE_MAX_DISCOVERED reached: the rest waits for the next crawl
         self.init_backfill(since)  # ValueError for a malformed date
 
@@ -182,6 +184,27 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
             yield self.article_request(fetch, refresh=self.changed_since_archived(fetch, dates.get(fetch)))
 
     def parse_sitemap(self, response):
+        yield from self.read_sitemap(response)
+        yield from self.next_sitemap()
+
+    def sitemap_failed(self, failure):
+        """A child sitemap that could not be read (or had not changed): noted, and the next one asked."""
+        self.download_failed(failure)
+        yield from self.next_sitemap()
+
+    def queue_sitemap(self, request: scrapy.Request) -> None:
+        """A child sitemap to read after the ones queued before it. Child sitemaps are read one at
+        a time, each when the articles found before it have been downloaded (a lower priority
+        than theirs): a site of many sitemaps is not held in memory as one queue of every
+        article it lists."""
+        self._sitemaps.append(request.replace(priority=request.priority - 1, errback=self.sitemap_failed))
+
+    def next_sitemap(self):
+        """The next child sitemap queued, while discovery goes on."""
+        if self._sitemaps and self.discovering():
+            yield self._sitemaps.popleft()
+
+    def read_sitemap(self, response):
         if not self.discovering():
             return
         body = self.sitemap_body(response)
@@ -193,7 +216,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         sitemaps, pages = discovery.sitemap_entries(body, response.url, **limits)
         recent = [(loc, lastmod) for loc, lastmod in sitemaps if discovery.is_recent(lastmod, max_age)]
         for loc, _ in self.bounded_children(response, recent, limits["on_limit"]):  # an index's children
-            yield self.conditional_request(self.fetch_url(loc), self.parse_sitemap, response)
+            self.queue_sitemap(self.conditional_request(self.fetch_url(loc), self.parse_sitemap, response))
         for loc, lastmod in pages:
             if not self.discovering():
                 return

@@ -245,3 +245,41 @@ def test_sitemap_children_are_asked_conditionally_and_changed_urls_refreshed(tmp
     assert not requests["2-a.html"].meta["refresh"], "unchanged: left to the skip-archived middleware"
     assert not requests["3-a.html"].meta["refresh"], "not archived: an ordinary request"
     crawler.get_extension(ArchiveHandle).close()
+
+
+def test_child_sitemaps_are_read_one_at_a_time_after_the_articles_found_before(tmp_path):
+    """A site of many sitemaps is not one queue of every article it lists: an index gives its first
+    child; each child, read or failed, gives the next, at a lower priority than its articles."""
+    from newsarchive.spiders.news import spider_for
+    from scrapy.http import Request, XmlResponse
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from newsarchive.sites import get_site
+
+    crawler = get_crawler(spider_for(get_site("matritca")),
+                          {"NEWSARCHIVE_DB": str(tmp_path / "news.db"), "NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS": 100000,
+                           "EXTENSIONS": ARCHIVE})
+    spider = crawler.spidercls.from_crawler(crawler, base_url="http://127.0.0.1:9")
+    children = "".join(f"<sitemap><loc>https://matritca.kz/sitemap-{n}.xml</loc></sitemap>" for n in (1, 2, 3))
+    index = XmlResponse("http://127.0.0.1:9/sitemap.xml", request=Request("http://127.0.0.1:9/sitemap.xml"),
+                        body=f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}</sitemapindex>'
+                        .encode())
+    (first,) = list(spider.parse_sitemap(index))
+    assert first.url.endswith("/sitemap-1.xml")
+
+    def urlset(request, numbers):
+        urls = "".join(f"<url><loc>https://matritca.kz/news/{n}-a.html</loc></url>" for n in numbers)
+        return XmlResponse(request.url, request=request,
+                           body=f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode())
+
+    *articles, second = list(spider.parse_sitemap(urlset(first, (1, 2))))
+    assert [a.meta["archive_url"] for a in articles] == [f"https://matritca.kz/news/{n}-a.html" for n in (1, 2)]
+    assert second.url.endswith("/sitemap-2.xml")
+    assert second.priority < min(a.priority for a in articles), "read when the articles before it are fetched"
+    failed = Failure(ConnectionRefusedError("no answer"))
+    failed.request = second
+    (third,) = list(spider.sitemap_failed(failed))
+    assert third.url.endswith("/sitemap-3.xml")
+    assert list(spider.parse_sitemap(urlset(third, (3,))))[-1].url.endswith("/news/3-a.html"), "none left"
+    crawler.get_extension(ArchiveHandle).close()

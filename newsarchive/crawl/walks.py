@@ -343,8 +343,8 @@ class BackfillWalks:
         chosen = [(fetch, None) for fetch, _ in chosen
                   if not backfill.walk_covered(backfill.load_walk(db, self.backfill_key, self.archive_url(fetch)), self.window)]
         for fetch, _ in self.bounded_children(response, chosen, limits["on_limit"]):
-            yield self.request(fetch, callback=self.parse_sitemap,
-                               meta={"sitemap_depth": response.meta.get("sitemap_depth", 1) + 1})
+            self.queue_sitemap(self.request(fetch, callback=self.parse_sitemap,
+                                            meta={"sitemap_depth": response.meta.get("sitemap_depth", 1) + 1}))
         if not entries:
             return
         walk = backfill.Walk(self.archive_url(response.url), "sitemap", self.window, cap=1)
