@@ -52,6 +52,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         self._started = time.monotonic()
         self._children = 0  # child sitemaps followed this crawl
         self._sitemaps: collections.deque[scrapy.Request] = collections.deque()  # child sitemaps still to read
+        self._sitemap_urls: set[str] = set()  # sitemaps read or queued this crawl
         self.discovery_cut = False  # NEWSARCHIVE_MAX_DISCOVERED reached: the rest waits for the next crawl
         self.init_backfill(since)  # ValueError for a malformed date
 
@@ -197,7 +198,12 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
         a time, each when the articles found before it have been downloaded (a lower priority
         than theirs): a site of many sitemaps is not held in memory as one queue of every
         article it lists."""
-        self._sitemaps.append(request.replace(priority=request.priority - 1, errback=self.sitemap_failed))
+        if request.url in self._sitemap_urls:  # listed twice, or an index listing itself
+            return
+        self._sitemap_urls.add(request.url)
+        # Past the duplicate filter, which drops a request without a word: the chain would end there.
+        self._sitemaps.append(request.replace(priority=request.priority - 1, errback=self.sitemap_failed,
+                                              dont_filter=True))
 
     def next_sitemap(self):
         """The next child sitemap queued, while discovery goes on."""
@@ -205,6 +211,7 @@ class NewsSpider(BackfillWalks, scrapy.Spider):
             yield self._sitemaps.popleft()
 
     def read_sitemap(self, response):
+        self._sitemap_urls.add(response.request.url if response.request else response.url)
         if not self.discovering():
             return
         body = self.sitemap_body(response)

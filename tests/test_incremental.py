@@ -261,7 +261,8 @@ def test_child_sitemaps_are_read_one_at_a_time_after_the_articles_found_before(t
                           {"NEWSARCHIVE_DB": str(tmp_path / "news.db"), "NEWSARCHIVE_SITEMAP_MAX_AGE_DAYS": 100000,
                            "EXTENSIONS": ARCHIVE})
     spider = crawler.spidercls.from_crawler(crawler, base_url="http://127.0.0.1:9")
-    children = "".join(f"<sitemap><loc>https://matritca.kz/sitemap-{n}.xml</loc></sitemap>" for n in (1, 2, 3))
+    children = "".join(f"<sitemap><loc>https://matritca.kz/sitemap-{n}.xml</loc></sitemap>" for n in (1, 2, 1, 3))
+    children += "<sitemap><loc>https://matritca.kz/sitemap.xml</loc></sitemap>"  # the index itself: not again
     index = XmlResponse("http://127.0.0.1:9/sitemap.xml", request=Request("http://127.0.0.1:9/sitemap.xml"),
                         body=f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}</sitemapindex>'
                         .encode())
@@ -277,6 +278,7 @@ def test_child_sitemaps_are_read_one_at_a_time_after_the_articles_found_before(t
     assert [a.meta["archive_url"] for a in articles] == [f"https://matritca.kz/news/{n}-a.html" for n in (1, 2)]
     assert second.url.endswith("/sitemap-2.xml")
     assert second.priority < min(a.priority for a in articles), "read when the articles before it are fetched"
+    assert second.dont_filter, "a child the duplicate filter dropped would end the chain: repeats are left out here"
     failed = Failure(ConnectionRefusedError("no answer"))
     failed.request = second
     (third,) = list(spider.sitemap_failed(failed))
