@@ -1,15 +1,16 @@
 """Preparing articles in a helper process while the crawl fetches: both cores at work.
 
 Reading an article's words through the dictionary (newsarchive.store.analysis) costs more than
-fetching and extracting it, and with bounding, validating and normalising it
-(newsarchive.store.archive.prepare_text) it needs no archive. `TextAnalyser` is a Scrapy
+fetching and extracting it, and with bounding, validating and normalising it and compressing its
+page (newsarchive.store.prepare.prepare_text) it needs no archive. `TextAnalyser` is a Scrapy
 extension that starts a helper process (`python -m newsarchive.crawl.helper`, which imports no
-Scrapy) at the first article when NEWSARCHIVE_ANALYSIS_HELPER allows one (default: on a machine
+Scrapy) when the spider opens, if NEWSARCHIVE_ANALYSIS_HELPER allows one (default: on a machine
 of more than one core); the pipeline awaits `prepare(article, limits)` and stores the article
-with the result, so the crawl's process goes on fetching and extracting meanwhile. The crawlers of one process (one per site of a `newsarchive
-crawl`) share one helper. It answers requests in the order they come, over its stdin and stdout;
-it ends when its stdin closes, so it never outlives the crawl, even one killed outright. Without a helper, or when it dies, the text is analysed in the crawl's own process:
-slower, never lost.
+with the result, so the crawl's process goes on fetching and extracting meanwhile. The crawlers
+of one process (one per site of a `newsarchive crawl`) share one helper. It answers requests in
+the order they come, over its stdin and stdout; it ends when its stdin closes, so it never
+outlives the crawl, even one killed outright. Without a helper, or when it dies, the crawl's own
+process prepares the articles: slower, never lost.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class TextAnalyser:
                 self.enabled = False
 
     async def prepare(self, article: Article, limits: TextLimits | None = None) -> tuple[StoreResult, TextAnalysis | None]:
-        """newsarchive.store.archive.prepare_text's result and analysis for `article`, which is
+        """newsarchive.store.prepare.prepare_text's result and analysis for `article`, which is
         checked in place as there; by the helper when there is one."""
         if self.enabled:
             try:

@@ -3,7 +3,7 @@
 It is the costly part of storing an article (every word through the dictionary) and a pure
 function of the normalised text, so a crawl runs it in a helper process while it fetches
 (newsarchive.crawl.analysis), with all else that needs no archive
-(newsarchive.store.archive.prepare_text), and hands the result to `store_article`.
+(newsarchive.store.prepare.prepare_text), and hands the result to `store_article`.
 """
 
 from __future__ import annotations
