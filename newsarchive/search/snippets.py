@@ -4,6 +4,8 @@ matched word forms marked — matched as search matches them (newsarchive.search
 from __future__ import annotations
 
 import re
+from itertools import accumulate, islice
+from operator import sub
 
 from newsarchive.search.querylang import Query, QueryError, parse, term_positions
 
@@ -47,16 +49,17 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     terms = as_query(query).terms()
     if not terms:
         return opening(text, size)
-    spans, folded = _scanned_words(text)
-    if not spans:
+    scanned, folded = _scanned_words(text)
+    if not folded:
         return ""
-    hit = [False] * len(spans)
+    hit = [False] * len(folded)
     for term in terms:
         for start in term_positions(term, folded):
             for k in range(len(term.words)):
                 hit[start + k] = True
     first = best_window(hit, size)
-    last = min(len(spans), first + size)
+    last = min(len(folded), first + size)
+    spans = [match.span() for match in islice(_WORD.finditer(scanned), last)]
     pieces, cursor = [], spans[first][0]
     for i in range(first, last):
         start, end = spans[i]
@@ -66,21 +69,20 @@ def snippet(query: Query | str | None, title: str | None, lead: str | None, body
     out = " ".join("".join(pieces).split())
     if first > 0:
         out = "… " + out
-    if last < len(spans) or spans[-1][1] < len(text.rstrip(" .")):
+    if last < len(folded) or spans[-1][1] < len(text.rstrip(" .")):
         out += " …"
     return out
 
 
-def _scanned_words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """The spans of the first SNIPPET_SCAN_WORDS words of `text` and each word folded (as
-    textnorm.fold folds one word). The text is folded at once when folding keeps every
-    character's place (it does for Cyrillic and Latin news; «ß» → «ss» does not)."""
+def _scanned_words(text: str) -> tuple[str, list[str]]:
+    """(`text` or its folded form where the words sit at the same places, the first
+    SNIPPET_SCAN_WORDS words folded as textnorm.fold folds one word). The text is folded at once
+    when folding keeps every character's place (it does for Cyrillic and Latin news; «ß» → «ss»
+    does not); the words' places are found only for the window shown."""
     folded_text = text.casefold().replace("ё", "е")
     if len(folded_text) == len(text):
-        spans = [match.span() for _, match in zip(range(SNIPPET_SCAN_WORDS), _WORD.finditer(folded_text))]
-        return spans, [folded_text[start:end] for start, end in spans]
-    spans = [match.span() for _, match in zip(range(SNIPPET_SCAN_WORDS), _WORD.finditer(text))]
-    return spans, [text[start:end].casefold().replace("ё", "е") for start, end in spans]
+        return folded_text, _WORD.findall(folded_text)[:SNIPPET_SCAN_WORDS]
+    return text, [word.casefold().replace("ё", "е") for word in _WORD.findall(text)[:SNIPPET_SCAN_WORDS]]
 
 
 def best_window(hit: list[bool], size: int) -> int:
@@ -88,12 +90,9 @@ def best_window(hit: list[bool], size: int) -> int:
     the first such window on a tie."""
     if not any(hit):
         return 0
-    best_start, best_count = 0, -1
-    count = sum(hit[:size])
-    for start in range(max(1, len(hit) - size + 1)):
-        if start:
-            count += hit[start + size - 1] - hit[start - 1]
-        if count > best_count:
-            best_start, best_count = start, count
+    hits_before = [0, *accumulate(hit)]  # hits_before[i]: hits among the first i words
+    starts = max(1, len(hit) - size + 1)
+    counts = list(map(sub, hits_before[size:size + starts], hits_before[:starts])) if len(hit) >= size else [hits_before[-1]]
+    best_start = counts.index(max(counts))
     first_hit = hit.index(True, best_start)
     return max(0, min(best_start, first_hit - 3))
