@@ -172,10 +172,12 @@ def store_article(db, article: Article, *, now: str | None = None, seen: bool = 
             result = StoreResult(NEW, article_id)
         _add_urls(db, article_id, article, kind="canonical")
         _write_tags(db, article_id, article.tags, row["published_utc"])
-        index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body,
-                      article.tags, fields=analysis.index_fields if analysis else None)
         _write_page(db, article_id, article, now, analysis.page_gz if analysis else None)
         assign_story(db, article_id, analysis.story if analysis else None)
+        # Last: FTS5 writes its pending words out at the next statement that opens a statement
+        # journal (setting stories.origin_id, checked as a foreign key, is one); after it, at commit.
+        index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body,
+                      article.tags, fields=analysis.index_fields if analysis else None)
     return result
 
 

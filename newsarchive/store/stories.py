@@ -27,8 +27,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -147,7 +149,7 @@ def vector(term_counts: dict[int, int], idf: dict[int, float]) -> tuple[np.ndarr
     tie), sorted, and their weights, unit length."""
     hashes = np.fromiter(term_counts.keys(), dtype=np.int64, count=len(term_counts))
     counts = np.fromiter(term_counts.values(), dtype=np.float64, count=len(term_counts))
-    rarities = np.fromiter((idf[h] for h in term_counts), dtype=np.float64, count=len(term_counts))
+    rarities = np.array(list(map(idf.__getitem__, term_counts)), dtype=np.float64)
     tfidf = (1 + np.log(counts)) * rarities
     kept = np.lexsort((hashes, tfidf))[-VECTOR_TERMS:]
     order = np.argsort(hashes[kept])
@@ -420,10 +422,7 @@ def rarity(db, hashes) -> dict[int, float]:
 def count_documents(db, token_sets: list[set[int]]) -> None:
     """Count these documents (each a set of the terms and anchors it holds) into the document
     frequencies: one write a token, however many of the documents hold it."""
-    counts: dict[int, int] = {}
-    for tokens in token_sets:
-        for token in tokens:
-            counts[token] = counts.get(token, 0) + 1
+    counts = Counter(chain.from_iterable(token_sets))
     db.execute("INSERT INTO archive_meta (name, value) VALUES ('story_documents', ?) "
                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", [len(token_sets)])
     db.conn.executemany("INSERT INTO story_df (token, documents) VALUES (?, ?) "
@@ -458,18 +457,18 @@ def _candidates(db, profile: Profile, tokens: list[int]) -> list[Profile]:
     words); of the articles sharing MIN_SHARED of the rest, the CANDIDATES that share most, all
     of them on a tie. What is found
     depends on the articles the archive holds, not on their ids or the order they came in."""
-    shared: dict[int, int] = {}
+    shared: Counter[int] = Counter()
     low, high = profile.day - WINDOW_DAYS, profile.day + WINDOW_DAYS
     for start in range(0, len(tokens), 100):
         chunk = tokens[start:start + 100]
         reads = " UNION ALL ".join(["SELECT * FROM (SELECT token, article_id FROM story_postings "
                                     "WHERE token = ? AND day BETWEEN ? AND ? LIMIT ?)"] * len(chunk))
         # +1: the article itself may be among a token's articles
-        for (other,) in db.execute(f"SELECT article_id FROM (SELECT article_id, count(*) OVER (PARTITION BY token) "
-                                   f"AS n FROM ({reads})) WHERE n <= ?",
-                                   [*(v for t in chunk for v in (t, low, high, POSTING_READS + 2)), POSTING_READS + 1]):
-            if other != profile.article_id:
-                shared[other] = shared.get(other, 0) + 1
+        shared.update(other for (other,) in db.execute(
+            f"SELECT article_id FROM (SELECT article_id, count(*) OVER (PARTITION BY token) "
+            f"AS n FROM ({reads})) WHERE n <= ?",
+            [*(v for t in chunk for v in (t, low, high, POSTING_READS + 2)), POSTING_READS + 1]))
+    shared.pop(profile.article_id, None)
     shared = {other: count for other, count in shared.items() if count >= MIN_SHARED}
     if not shared:
         return []
