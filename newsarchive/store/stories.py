@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -464,10 +465,10 @@ def _candidates(db, profile: Profile, tokens: list[int]) -> list[Profile]:
         reads = " UNION ALL ".join(["SELECT * FROM (SELECT token, article_id FROM story_postings "
                                     "WHERE token = ? AND day BETWEEN ? AND ? LIMIT ?)"] * len(chunk))
         # +1: the article itself may be among a token's articles
-        shared.update(other for (other,) in db.execute(
+        shared.update(map(itemgetter(0), db.execute(
             f"SELECT article_id FROM (SELECT article_id, count(*) OVER (PARTITION BY token) "
             f"AS n FROM ({reads})) WHERE n <= ?",
-            [*(v for t in chunk for v in (t, low, high, POSTING_READS + 2)), POSTING_READS + 1]))
+            [*(v for t in chunk for v in (t, low, high, POSTING_READS + 2)), POSTING_READS + 1])))
     shared.pop(profile.article_id, None)
     shared = {other: count for other, count in shared.items() if count >= MIN_SHARED}
     if not shared:
