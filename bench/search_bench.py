@@ -3,6 +3,7 @@
     .venv/bin/python bench/search_bench.py                    # 1,000,000 articles (make bench)
     .venv/bin/python bench/search_bench.py --articles 50000
     .venv/bin/python bench/search_bench.py --db /tmp/bench.db --reuse   # query a kept archive again
+    .venv/bin/python bench/search_bench.py --db /tmp/bench.db --resume  # finish a load that was stopped
 
 Articles come from bench/corpus.py; bench/loader.py writes what a search reads (articles, URLs,
 tags, the word index) with the product's functions, on every core. Reported: p50/p95 latency of
@@ -110,17 +111,19 @@ def run_queries(db, workload: list[dict]) -> list[float]:
 
 
 def build(path: Path, total: int, generator: Generator) -> float:
-    """Load `total` generated articles into a fresh archive; seconds taken."""
+    """Load generated articles into the archive at `path` (a fresh one, or one holding the first
+    articles of the generator's sequence) until it holds `total`; seconds taken."""
     db = open_db(path)
+    (held,) = db.execute("SELECT count(*) FROM articles").fetchone()
     started = time.perf_counter()
 
-    def articles():
-        for start in range(0, total, BATCH):
-            yield from generator.batch(start, min(BATCH, total - start))
+    def articles():  # the sequence a load from scratch writes: batches seeded by their start
+        for start in range(held - held % BATCH, total, BATCH):
+            yield from generator.batch(start, min(BATCH, total - start))[max(0, held - start):]
 
     def progress(done: int) -> None:
-        if done % 100_000 == 0:
-            print(f"  {done:>9,} articles  ({time.perf_counter() - started:,.0f} s)", flush=True)
+        if (held + done) % 100_000 == 0:
+            print(f"  {held + done:>9,} articles  ({time.perf_counter() - started:,.0f} s)", flush=True)
 
     load(db, articles(), progress=progress)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -136,6 +139,8 @@ def main() -> None:
     parser.add_argument("--baseline-rounds", type=int, default=5, help="naive (LIKE) queries per kind")
     parser.add_argument("--db", help="keep the archive here (default: a temporary file, removed)")
     parser.add_argument("--reuse", action="store_true", help="query an existing --db without rebuilding")
+    parser.add_argument("--resume", action="store_true",
+                        help="add to an existing --db the articles it lacks (a load that was stopped), then query")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="newsarchive-bench-", dir=os.environ.get("BENCH_TMPDIR"))
@@ -144,11 +149,12 @@ def main() -> None:
     print(f"archive: {path}")
     print_text_profile([a["body"] for a in generator.batch(0, 2_000)])
     if not args.reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        print(f"loading {args.articles:,} generated articles (bench/loader.py, every core) …", flush=True)
+        if not args.resume:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        print(f"loading up to {args.articles:,} generated articles (bench/loader.py, every core) …", flush=True)
         seconds = build(path, args.articles, generator)
-        print(f"  {seconds:,.0f} s ({args.articles / seconds:,.0f} articles/s)", flush=True)
+        print(f"  {seconds:,.0f} s", flush=True)
     db = open_db(path, create=False)
     (count,) = db.execute("SELECT count(*) FROM articles").fetchone()
     size = sum(os.path.getsize(str(path) + s) for s in ("", "-wal") if os.path.exists(str(path) + s))
