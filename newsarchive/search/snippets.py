@@ -88,11 +88,11 @@ def _scanned_words(text: str) -> tuple[str, list[str]]:
 def best_window(hit: list[bool], size: int) -> int:
     """Start of the window of `size` words with the most hits, a few words before its first hit;
     the first such window on a tie."""
-    if not any(hit):
+    if not any(hit) or len(hit) <= size:  # the whole text is the window
         return 0
     hits_before = [0, *accumulate(hit)]  # hits_before[i]: hits among the first i words
-    starts = max(1, len(hit) - size + 1)
-    counts = list(map(sub, hits_before[size:size + starts], hits_before[:starts])) if len(hit) >= size else [hits_before[-1]]
+    starts = len(hit) - size + 1
+    counts = list(map(sub, hits_before[size:size + starts], hits_before[:starts]))  # hits in each window
     best_start = counts.index(max(counts))
     first_hit = hit.index(True, best_start)
     return max(0, min(best_start, first_hit - 3))
