@@ -6,6 +6,10 @@ index_article), the words analysed on every core (newsarchive.store.wordindex.in
 one transaction per LOAD_BATCH articles. It leaves out the stories (no search reads them) and
 the raw pages: tests/test_bench_loader.py shows that those tables come out exactly as
 `newsarchive import` writes them.
+
+`reindex(db)` builds the word index of a loaded archive again, the words analysed on every core,
+when the index's form changed (newsarchive.store.wordindex.INDEXER): what the product's
+`wordindex.rebuild` builds on one core (the same test shows it), in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import sqlite3
+from functools import lru_cache
+from itertools import chain, islice
 from typing import Iterable, Iterator
 
+from newsarchive import textnorm
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
+from newsarchive.store import wordindex
 from newsarchive.store.archive import ARTICLE_COLUMNS, row_of
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import tag_spellings
@@ -78,3 +87,54 @@ def _write(db, batch, columns: str, values: str) -> int:
             index_article(db.conn, article_id, row["published_utc"], article.title, article.lead, article.body,
                           article.tags, fields=fields)
     return len(batch)
+
+
+_reader: dict[str, sqlite3.Connection] = {}  # a helper process's connection to the archive it reads
+
+
+#: Words a reindexing helper keeps analysed: the generated vocabulary is larger than a crawl's
+#: cache (textnorm.analyse) holds, and a miss costs 20 times a hit (~1 GB a helper).
+REINDEX_CACHE = 2_000_000
+
+
+def _analysed(task: tuple[str, list[tuple[int, int]]]) -> list[tuple]:
+    """The word index's rows of these (key, article id) pairs, their text read from the archive at `path`."""
+    path, chunk = task
+    if path not in _reader:
+        _reader[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        textnorm.analyse = lru_cache(maxsize=REINDEX_CACHE)(textnorm.analyse.__wrapped__)
+    ids = [article_id for _, article_id in chunk]
+    texts = {row[0]: row[1:] for row in _reader[path].execute(
+        f"SELECT id, title, lead, body, tags FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    return [(key, *index_fields(*texts[article_id][:3]), wordindex.tag_tokens(texts[article_id][3]))
+            for key, article_id in chunk]
+
+
+def reindex(db, path: str, *, processes: int | None = None, progress=None) -> int:
+    """Index every article of the archive at `path` (open as `db`) again, as wordindex.rebuild
+    does, the words analysed on `processes` cores; one transaction per LOAD_BATCH articles, the
+    indexer recorded at the end. Returns how many."""
+    processes = processes or os.cpu_count() or 1
+    keyed = sorted((wordindex.word_key(published_utc, article_id), article_id)
+                   for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles"))
+    with transaction(db):
+        wordindex.drop_tables(db.conn)
+        db.execute("DELETE FROM word_terms")
+    tasks = [(str(path), keyed[start:start + 200]) for start in range(0, len(keyed), 200)]
+    done = 0
+    with mp.get_context("fork").Pool(processes) as pool:
+        analysed = chain.from_iterable(pool.imap(_analysed, tasks))  # in key order: FTS5 writes its
+        while batch := list(islice(analysed, LOAD_BATCH)):  # pending terms out whenever a rowid is not above the last
+            with transaction(db):
+                for quarter in sorted({wordindex.quarter_of_key(row[0]) for row in batch}):
+                    table = wordindex.ensure_table(db.conn, quarter)
+                    db.conn.executemany(f"INSERT INTO {table} (rowid, {', '.join(wordindex.COLUMNS)}) "
+                                        f"VALUES (?, ?, ?, ?, ?)",
+                                        [row for row in batch if wordindex.quarter_of_key(row[0]) == quarter])
+                wordindex.add_terms(db.conn, (text for row in batch for text in row[1:4]))
+            done += len(batch)
+            if progress:
+                progress(done)
+    with transaction(db):
+        db.execute("INSERT OR REPLACE INTO archive_meta (name, value) VALUES ('indexer', ?)", (wordindex.INDEXER,))
+    return done

@@ -57,10 +57,10 @@ def mirrors():
 
 
 def word_tables(conn) -> list[str]:
-    """The word index's year tables, newest first."""
-    from newsarchive.store.wordindex import table_name, years
+    """The word index's tables (a quarter each), newest first."""
+    from newsarchive.store.wordindex import quarters, table_name
 
-    return [table_name(year) for year in years(conn)]
+    return [table_name(quarter) for quarter in quarters(conn)]
 
 
 def indexed_words(conn) -> dict[int, list[tuple]]:

@@ -1,5 +1,6 @@
 """The search benchmark's loader (bench/loader.py) writes what a search reads exactly as
-`newsarchive import` writes it: the same articles, URLs, tags and word index rows."""
+`newsarchive import` writes it: the same articles, URLs, tags and word index rows; its reindex
+builds the word index the product's rebuild builds."""
 
 import json
 import sys
@@ -9,12 +10,21 @@ import pytest
 
 from newsarchive.store.importer import import_articles
 from newsarchive.store.schema import open_db
-from newsarchive.store.wordindex import ID_BITS, ID_MASK, table_name, years
+from newsarchive.store.wordindex import (
+    ID_BITS,
+    ID_MASK,
+    INDEXER,
+    PREFIX,
+    quarters,
+    rebuild,
+    stored_indexer,
+    table_name,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from corpus import Generator  # noqa: E402
-from loader import load  # noqa: E402
+from loader import load, reindex  # noqa: E402
 
 #: What the loader leaves out (stories, raw pages) or sets otherwise (when it was seen).
 COMPARED = {
@@ -32,9 +42,14 @@ COMPARED = {
 def _tables(db) -> dict:
     found = {name: db.execute(sql).fetchall() for name, sql in COMPARED.items()}
     ids = dict(db.execute("SELECT id, canonical_url FROM articles").fetchall())
-    for year in years(db.conn):  # a row's key is its day and article id
-        rows = db.execute(f"SELECT rowid, title, lead, body, tags FROM {table_name(year)}").fetchall()
-        found[table_name(year)] = sorted((ids[key & ID_MASK], key >> ID_BITS, *rest) for key, *rest in rows)
+    for quarter in quarters(db.conn):  # a row's key is its day and article id
+        rows = db.execute(f"SELECT rowid, title, lead, body, tags FROM {table_name(quarter)}").fetchall()
+        found[table_name(quarter)] = sorted((ids[key & ID_MASK], key >> ID_BITS, *rest) for key, *rest in rows)
+        db.execute(f"CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, {table_name(quarter)}, 'instance')")
+        found[table_name(quarter) + " tokens"] = sorted(
+            (term, ids[key & ID_MASK], key >> ID_BITS, column, offset)
+            for term, key, column, offset in db.execute("SELECT term, doc, col, offset FROM temp.tokens"))
+        db.execute("DROP TABLE temp.tokens")
     return found
 
 
@@ -54,5 +69,20 @@ def test_loader_writes_what_import_writes(tmp_path, generated, processes):
     loaded = open_db(tmp_path / "loaded.db")
     assert load(loaded, generated, processes=processes) == len(generated)
     expected, got = _tables(imported), _tables(loaded)
-    assert len(expected["articles"]) == len(generated) and any(name.startswith(table_name(0)[:-4]) for name in expected)
+    assert len(expected["articles"]) == len(generated) and any(name.startswith(PREFIX) for name in expected)
     assert got == expected
+
+
+def test_reindex_builds_what_rebuild_builds(tmp_path, generated):
+    loaded = open_db(tmp_path / "loaded.db")
+    load(loaded, generated, processes=1)
+    rebuilt = _tables(loaded)
+    assert sum(len(rows) for name, rows in rebuilt.items() if name.endswith(" tokens")) > 1000
+    loaded.execute("UPDATE archive_meta SET value = 'another' WHERE name = 'indexer'")
+    for quarter in quarters(loaded.conn):  # an index of another form, as an older newsarchive left it
+        loaded.execute(f"INSERT INTO {table_name(quarter)} ({table_name(quarter)}) VALUES ('delete-all')")
+    assert reindex(loaded, tmp_path / "loaded.db", processes=2) == len(generated)
+    assert stored_indexer(loaded.conn) == INDEXER
+    assert _tables(loaded) == rebuilt
+    rebuild(loaded.conn)
+    assert _tables(loaded) == rebuilt

@@ -1,5 +1,6 @@
 """An archive written by an earlier newsarchive opens, migrated, with its search intact."""
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,7 @@ from newsarchive.store.archive import store_article
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import SCHEMA_VERSION, open_db
 from newsarchive.store.stories import STAGE_WEIGH, refresh
-from newsarchive.store.wordindex import INDEXER, table_name, word_key, year_of_key
+from newsarchive.store.wordindex import INDEXER, quarter_of_key, table_name, word_key
 
 V2_ARCHIVE = Path(__file__).parent / "data" / "archive_v2.db"  # written by schema version 2
 
@@ -40,7 +41,7 @@ def test_version_2_archive_is_migrated(tmp_path):
     keys = {word_key(published_utc, article_id)
             for article_id, published_utc in db.execute("SELECT id, published_utc FROM articles")}
     tables = word_tables(db.conn)
-    assert tables == [table_name(year) for year in sorted({year_of_key(key) for key in keys}, reverse=True)]
+    assert tables == [table_name(quarter) for quarter in sorted({quarter_of_key(key) for key in keys}, reverse=True)]
     assert {key for t in tables for (key,) in db.execute(f"SELECT rowid FROM {t}")} == keys
     assert not db["article_stems"].exists() and not db["article_words_fts"].exists()
     assert dict(db.execute("SELECT url, published_day FROM articles").fetchall())["https://kt.kz/rus/a/1.html"] == \
@@ -81,6 +82,26 @@ def test_an_archive_indexed_by_another_analyser_is_indexed_again(tmp_path):
     db = open_db(path)
     assert indexed_words(db.conn) == before and len(before) == 4
     assert db.execute("SELECT value FROM archive_meta WHERE name = 'indexer'").fetchone() == (INDEXER,)
+
+
+def test_an_index_of_a_table_a_year_becomes_a_table_a_quarter(tmp_path):
+    path = tmp_path / "archive.db"
+    shutil.copy(V2_ARCHIVE, path)
+    db = open_db(path)
+    before = indexed_words(db.conn)
+    old = INDEXER.removesuffix("; quarters")
+    assert old != INDEXER
+    db.execute("UPDATE archive_meta SET value = ? WHERE name = 'indexer'", [old])
+    for table in word_tables(db.conn):  # the year tables an older newsarchive made
+        db.execute(f"DROP TABLE {table}_vocab")
+        db.execute(f"ALTER TABLE {table} RENAME TO {table[:-2]}")
+        db.execute(f"CREATE VIRTUAL TABLE {table[:-2]}_vocab USING fts5vocab({table[:-2]}, 'row')")
+    db.conn.close()
+    db = open_db(path)
+    names = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'article_words_%'")}
+    assert names and all(re.fullmatch(r"article_words_\d{4}q[1-4](_vocab|_data|_idx|_config|_docsize)?", n)
+                         for n in names), names
+    assert indexed_words(db.conn) == before and len(before) == 4
 
 
 def test_an_archive_not_yet_upgraded_is_refused_not_searched_wrongly(tmp_path):

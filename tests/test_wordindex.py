@@ -100,8 +100,8 @@ def test_a_changed_publication_time_moves_the_key():
     published_utc = db.execute("SELECT published_utc FROM articles WHERE id = 1").fetchone()[0]
     held = indexed_words(db.conn)
     rows = {table: [r[0] for r in db.execute(f"SELECT rowid FROM {table}")] for table in word_tables(db.conn)}
-    assert rows == {"article_words_2026": [], "article_words_2025": [word_key(published_utc, 1)]}  # moved to its year
-    assert ("article_words_2025", "второй", "body") in {row[:3] for row in held[1]}
+    assert rows == {"article_words_2026q1": [], "article_words_2025q2": [word_key(published_utc, 1)]}  # moved to its quarter
+    assert ("article_words_2025q2", "второй", "body") in {row[:3] for row in held[1]}
     assert not any(row[1] == "первый" for row in held[1])
     for table in rows:
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # raises if not
@@ -127,26 +127,42 @@ def test_relevance_window_holds_the_most_recently_published(monkeypatch):
     assert sorted(r["id"] for r in search(db, "тариф", sort="newest")) == [1, 2, 3]
 
 
+def test_relevance_window_holds_the_newest_within_the_tags_and_dates(monkeypatch):
+    db = _tariffs_ranked_two_at_a_time(monkeypatch, ("2026-03-01T10:00:00+05:00", "2026-01-10T10:00:00+05:00",
+                                                     "2026-02-01T10:00:00+05:00", "2026-02-20T10:00:00+05:00",
+                                                     "2025-12-01T10:00:00+05:00"))
+    for number, moment in ((2, "2026-01-10T10:00:00+05:00"), (3, "2026-02-01T10:00:00+05:00"),
+                           (5, "2025-12-01T10:00:00+05:00")):
+        tagged = _article(number, moment, "Тарифы на воду повысят с весны. " * (2 + number))
+        tagged.tags = ["ЖКХ"]
+        store_article(db, tagged)
+    assert sorted(r["id"] for r in search(db, "тариф", tags=["жкх"])) == [2, 3]
+    assert sorted(r["id"] for r in search(db, "тариф", since="2025-11-01", until="2026-02-10")) == [2, 3]
+    assert sorted(r["id"] for r in search(db, "тариф", tags=["жкх"], until="2026-01-31")) == [2, 5]
+    assert sorted(r["id"] for r in search(db, "тариф", sites=["kt.kz"])) == [1, 2, 3, 4, 5], \
+        "a filter outside the index ranks every match"
+
+
 def _poison(db, table: str) -> None:
     """Empty a table's index data, so that any read of its index fails."""
     db.execute(f"DELETE FROM {table}_data WHERE id > 10")
 
 
-def test_the_relevance_window_reads_older_years_only_when_the_newer_are_short(monkeypatch):
+def test_the_relevance_window_reads_older_quarters_only_when_the_newer_are_short(monkeypatch):
     db = _tariffs_ranked_two_at_a_time(monkeypatch, ("2024-05-01T10:00:00+05:00", "2026-03-01T10:00:00+05:00",
                                                      "2026-02-01T10:00:00+05:00"))
     store_article(db, _article(4, "2024-06-01T10:00:00+05:00", "Котельную запустят к зиме. " * 3))
-    _poison(db, "article_words_2024")
-    assert sorted(r["id"] for r in search(db, "тариф")) == [2, 3]  # 2026 had the window: 2024 never read
+    _poison(db, "article_words_2024q2")
+    assert sorted(r["id"] for r in search(db, "тариф")) == [2, 3]  # 2026q1 had the window: 2024q2 never read
     with pytest.raises(sqlite3.DatabaseError):
-        search(db, "котельная")  # in 2026 not at all: 2024 is read, and is broken
+        search(db, "котельная")  # in 2026 not at all: 2024q2 is read, and is broken
 
 
-def test_a_date_range_reads_only_the_years_it_covers():
+def test_a_date_range_reads_only_the_quarters_it_covers():
     db = open_db(":memory:")
     store_article(db, _article(1, "2024-05-01T10:00:00+05:00", "Тарифы на воду повысят с весны. " * 3))
     store_article(db, _article(2, "2026-03-01T10:00:00+05:00", "Тарифы на тепло повысят с осени. " * 3))
-    _poison(db, "article_words_2024")
+    _poison(db, "article_words_2024q2")
     assert [r["id"] for r in search(db, "тариф", since="2025-12-31")] == [2]
     with pytest.raises(sqlite3.DatabaseError):
         search(db, "тариф", since="2023-12-31")
@@ -174,7 +190,7 @@ def test_a_tag_token_is_never_matched_as_a_word():
     article.tags = ["Пенсия 2026"]
     store_article(db, article)
     token = tag_token("Пенсия 2026")
-    assert db.execute("SELECT count(*) FROM article_words_2026 WHERE article_words_2026 MATCH ?",
+    assert db.execute("SELECT count(*) FROM article_words_2026q1 WHERE article_words_2026q1 MATCH ?",
                       (f'tags : "{token}"',)).fetchone() == (1,)
     assert search(db, token) == [] and search(db, token[:5]) == [] and search(db, token[1:]) == []
     assert db.execute("SELECT count(*) FROM word_terms WHERE term LIKE ?", (f"%{token[2:]}%",)).fetchone() == (0,)
@@ -184,7 +200,7 @@ def test_undated_articles_are_outside_every_date_range():
     db = open_db(":memory:")
     store_article(db, _article(1, None, "Тарифы на воду повысят с весны. " * 3))
     store_article(db, _article(2, "2026-03-01T10:00:00+05:00", "Тарифы на тепло повысят с осени. " * 3))
-    assert word_tables(db.conn) == ["article_words_2026", "article_words_1990"]
+    assert word_tables(db.conn) == ["article_words_2026q1", "article_words_1990q1"]
     assert sorted(r["id"] for r in search(db, "тариф")) == [1, 2]
     assert [r["id"] for r in search(db, "тариф", until="2026-12-31")] == [2]
     assert [r["id"] for r in search(db, "тариф", since="1980-01-01")] == [2]
