@@ -12,8 +12,10 @@ bench/corpus.py) is served on 127.0.0.1 from a process of its own, and crawled i
   index, stories.
 
 All with throttling off (no delay, no autothrottle, 16 requests at a time), each timed from
-start to exit (interpreter start-up and, for newsarchive, the stories' refresh included).
-Reported: pages/s of the spiders, archived articles/s of newsarchive and its ratio to each;
+start to exit (interpreter start-up and, for newsarchive, the stories' refresh included), the
+three in turn --rounds times (this 2-core machine varies by ±15% from one crawl to the next).
+Reported: each one's median pages/s (the spiders) and archived articles/s (newsarchive), the
+ratio of the medians and each round's ratio;
 then the peak memory (RSS, the crawl's process and its helpers together) of a crawl of
 --memory-articles articles.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -132,26 +135,35 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3_000, help="articles of the compared crawls (default 3,000)")
     parser.add_argument("--memory-articles", type=int, default=20_000,
                         help="articles of the crawl whose memory is measured (default 20,000; 0: skip)")
+    parser.add_argument("--rounds", type=int, default=3, help="times each of the three crawls runs (default 3)")
     args = parser.parse_args()
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="newsarchive-crawl-bench-") as folder:
         print(f"generating a site of {args.articles:,} articles …", flush=True)
+        rates: dict[str, list[float]] = {"fetch": [], "trafilatura": [], "newsarchive": []}
         with GeneratedSite(args.articles) as site:
-            fetch_seconds, fetched = spider(site.url, folder, extract=False)
-            print(f"  fetch-only spider: {fetched:,} pages in {fetch_seconds:,.1f} s", flush=True)
-            trafilatura_seconds, extracted = spider(site.url, folder, extract=True)
-            print(f"  trafilatura spider: {extracted:,} pages in {trafilatura_seconds:,.1f} s", flush=True)
-            seconds, archived, peak = newsarchive_crawl(site.url, folder)
-            print(f"  newsarchive crawl: {archived:,} articles archived in {seconds:,.1f} s, "
-                  f"peak RSS {peak / 1024:,.0f} MB", flush=True)
-        fetch_rate, trafilatura_rate, rate = fetched / fetch_seconds, extracted / trafilatura_seconds, archived / seconds
+            for round_number in range(1, args.rounds + 1):
+                print(f"round {round_number} of {args.rounds}", flush=True)
+                fetch_seconds, fetched = spider(site.url, folder, extract=False)
+                print(f"  fetch-only spider: {fetched:,} pages in {fetch_seconds:,.1f} s", flush=True)
+                trafilatura_seconds, extracted = spider(site.url, folder, extract=True)
+                print(f"  trafilatura spider: {extracted:,} pages in {trafilatura_seconds:,.1f} s", flush=True)
+                seconds, archived, peak = newsarchive_crawl(site.url, f"{folder}/round{round_number}")
+                print(f"  newsarchive crawl: {archived:,} articles archived in {seconds:,.1f} s, "
+                      f"peak RSS {peak / 1024:,.0f} MB", flush=True)
+                rates["fetch"].append(fetched / fetch_seconds)
+                rates["trafilatura"].append(extracted / trafilatura_seconds)
+                rates["newsarchive"].append(archived / seconds)
+        fetch_rate, trafilatura_rate, rate = (statistics.median(rates[k]) for k in ("fetch", "trafilatura", "newsarchive"))
+        each = " ".join(f"{ours / theirs:.2f}" for ours, theirs in zip(rates["newsarchive"], rates["trafilatura"]))
         rows.append(("fetch-only Scrapy spider, pages/s", f"{fetch_rate:,.0f}", ""))
         rows.append(("Scrapy + trafilatura → JSON lines, pages/s", f"{trafilatura_rate:,.0f}", ""))
         rows.append(("newsarchive crawl --url, archived/s", f"{rate:,.0f}", ""))
         verdict = "ok" if rate / trafilatura_rate >= TARGET_RATIO else f"UNDER {TARGET_RATIO:.1f}"
         rows.append(("  ratio to Scrapy + trafilatura", f"{rate / trafilatura_rate:.2f}x", verdict))
         rows.append(("  ratio to fetch-only", f"{rate / fetch_rate:.2f}x", ""))
+        rows.append(("  each round's ratio to Scrapy + trafilatura", each, ""))
         if args.memory_articles:
             print(f"generating a site of {args.memory_articles:,} articles for the memory crawl …", flush=True)
             with GeneratedSite(args.memory_articles) as site:
@@ -161,10 +173,11 @@ def main() -> None:
             rows.append((f"peak RSS, crawl of {archived:,} articles, MB", f"{peak / 1024:,.0f}",
                          "ok" if peak / 1024 <= RSS_TARGET_MB else f"OVER {RSS_TARGET_MB}"))
     print()
-    print(f"{os.cpu_count()} cores; all crawls unthrottled, 16 requests at a time, timed start to exit")
+    print(f"{os.cpu_count()} cores; all crawls unthrottled, 16 requests at a time, timed start to exit; "
+          f"medians of {args.rounds} rounds")
     width = max(len(r[0]) for r in rows)
     for name, value, verdict in rows:
-        print(f"{name.ljust(width)}  {value.rjust(8)}  {verdict}")
+        print(f"{name.ljust(width)}  {value.rjust(8)}  {verdict}".rstrip())
 
 
 if __name__ == "__main__":

@@ -187,10 +187,11 @@ def regions() -> list[str]:
     return [r["name"] for r in load_gazetteer().regions]
 
 
-def mentions(text: str | None) -> list[str]:
+@lru_cache(maxsize=16)  # an article's title, lead and body are read for its region and for its story
+def mentions(text: str | None) -> tuple[str, ...]:
     """The regions of every place named in `text`, in order (longest names matched first)."""
     if not text:
-        return []
+        return ()
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     i = 0
@@ -202,7 +203,7 @@ def mentions(text: str | None) -> list[str]:
                 break
         else:
             i += 1
-    return out
+    return tuple(out)
 
 
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"

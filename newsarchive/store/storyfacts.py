@@ -77,9 +77,10 @@ def facts(title: str | None, lead: str | None, body: str | None, published: date
         if text:
             _read_words(text, weight, found)
             _read_numbers(text, found)
-    found.places = set(mentions(opening))
+    # field by field (no place name runs from one field into the next), as normalisation reads them
+    found.places = {*mentions(title), *mentions(lead), *mentions(first)}
+    found.regions_named = len({*mentions(title), *mentions(lead), *mentions(body)})
     whole = "\n".join(filter(None, [title, lead, *paragraphs]))
-    found.regions_named = len(set(mentions(whole)))
     if published is not None:
         found.event_days = stated_days(opening, published, relative=True)
         found.title_days = stated_days(title or "", published)
