@@ -61,9 +61,10 @@ def fold_tag(tag: str | None) -> str:
     return fold(tag).strip(" #")
 
 
-def words(text: str | None) -> list[str]:
+@lru_cache(maxsize=8)  # an article's fields are read for its hash, its index and its story
+def words(text: str | None) -> tuple[str, ...]:
     """Folded word tokens of `text`."""
-    return _WORD.findall(fold(text))
+    return tuple(_WORD.findall(fold(text)))
 
 
 class Analysis(NamedTuple):

@@ -15,7 +15,7 @@ from newsarchive.textnorm import (
 def test_folding():
     assert fold("  Ёлка \n В  ПАРКЕ ") == "елка в парке"
     assert fold_tag("#Пенсия  2026") == "пенсия 2026"
-    assert words("Усть-Каменогорск, 2026 г.") == ["усть", "каменогорск", "2026", "г"]
+    assert words("Усть-Каменогорск, 2026 г.") == ("усть", "каменогорск", "2026", "г")
 
 
 def test_forms_of_one_dictionary_word_share_their_lemma():

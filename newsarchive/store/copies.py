@@ -47,9 +47,10 @@ def _mixed(hashes: np.ndarray) -> np.ndarray:
     return hashes ^ (hashes >> np.uint32(16))
 
 
-def signature(text: str) -> np.ndarray | None:
-    """MinHash signature of the text's word 3-shingles, or None for a text too short."""
-    tokens = words(text)
+def signature(*texts: str | None) -> np.ndarray | None:
+    """MinHash signature of the word 3-shingles of these texts read one after the other (an
+    article's title, lead and body), or None for a text too short."""
+    tokens = [word for text in texts for word in words(text)]
     if len(tokens) < MIN_WORDS:
         return None
     shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}

@@ -127,12 +127,11 @@ def read_story(title, lead, body, published_day: str | None, fetched_at: str | N
     day; else the day it was fetched)."""
     day = kazakh_day(published_day) or local_date(fetched_at) or kazakh_day("1990-01-01")
     found = facts(title, lead, body, day)
-    text = "\n".join(filter(None, [title, lead, body]))
     return Reading(day.toordinal(), {token_hash("t|" + term): count for term, count in found.terms.items()},
                    {token_hash(anchor): anchor for anchor in found.anchors()}, frozenset(found.event_days),
                    frozenset(found.title_days), {unit: frozenset(values) for unit, values in found.numbers.items()},
                    frozenset(found.places), found.days_named >= BROAD_DAYS or found.regions_named >= BROAD_REGIONS,
-                   copies.signature(text))
+                   copies.signature(title, lead, body))
 
 
 def weigh(article_id: int, reading: Reading, idf: dict[int, float] | None) -> Profile:
