@@ -7,6 +7,11 @@ one transaction per LOAD_BATCH articles. It leaves out the stories (no search re
 the raw pages: tests/test_bench_loader.py shows that those tables come out exactly as
 `newsarchive import` writes them.
 
+`stories(db, path)` gives every article of a loaded archive its story, as `import` does: each
+text read on every core (newsarchive.store.stories.read_story), recorded with the product's
+`assign_story` and decided by one `refresh`, as `import` decides them at its end. The same test
+shows the stories, profiles, postings and links come out as `import` makes them.
+
 `reindex(db)` builds the word index of a loaded archive again, the words analysed on every core,
 when the index's form changed (newsarchive.store.wordindex.INDEXER): what the product's
 `wordindex.rebuild` builds on one core (the same test shows it), in a fraction of the time.
@@ -25,10 +30,11 @@ from typing import Iterable, Iterator
 from newsarchive import textnorm
 from newsarchive.model import Article
 from newsarchive.sites import site_for_url
-from newsarchive.store import wordindex
+from newsarchive.store import storyfacts, wordindex
 from newsarchive.store.archive import ARTICLE_COLUMNS, row_of
 from newsarchive.store.normalise import normalise_article
 from newsarchive.store.schema import tag_spellings
+from newsarchive.store.stories import assign_story, read_story, refresh
 from newsarchive.store.transaction import transaction
 from newsarchive.store.wordindex import index_article, index_fields
 from newsarchive.textnorm import fold_tag
@@ -92,20 +98,24 @@ def _write(db, batch, columns: str, values: str) -> int:
 _reader: dict[str, sqlite3.Connection] = {}  # a helper process's connection to the archive it reads
 
 
-#: Words a reindexing helper keeps analysed: the generated vocabulary is larger than a crawl's
-#: cache (textnorm.analyse) holds, and a miss costs 20 times a hit (~1 GB a helper).
-REINDEX_CACHE = 2_000_000
+#: Words a helper keeps analysed: the generated vocabulary is larger than a crawl's cache
+#: (textnorm.analyse) holds, and a miss costs 20 times a hit (~1 GB a helper).
+HELPER_CACHE = 2_000_000
+
+
+def _texts(path: str, columns: str, ids: list[int]) -> dict[int, tuple]:
+    """{id: these columns} of articles of the archive at `path`, read in a helper process."""
+    if path not in _reader:
+        _reader[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        textnorm.analyse = storyfacts.analyse = lru_cache(maxsize=HELPER_CACHE)(textnorm.analyse.__wrapped__)
+    return {row[0]: row[1:] for row in _reader[path].execute(
+        f"SELECT id, {columns} FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)}
 
 
 def _analysed(task: tuple[str, list[tuple[int, int]]]) -> list[tuple]:
     """The word index's rows of these (key, article id) pairs, their text read from the archive at `path`."""
     path, chunk = task
-    if path not in _reader:
-        _reader[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        textnorm.analyse = lru_cache(maxsize=REINDEX_CACHE)(textnorm.analyse.__wrapped__)
-    ids = [article_id for _, article_id in chunk]
-    texts = {row[0]: row[1:] for row in _reader[path].execute(
-        f"SELECT id, title, lead, body, tags FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    texts = _texts(path, "title, lead, body, tags", [article_id for _, article_id in chunk])
     return [(key, *index_fields(*texts[article_id][:3]), wordindex.tag_tokens(texts[article_id][3]))
             for key, article_id in chunk]
 
@@ -137,4 +147,34 @@ def reindex(db, path: str, *, processes: int | None = None, progress=None) -> in
                 progress(done)
     with transaction(db):
         db.execute("INSERT OR REPLACE INTO archive_meta (name, value) VALUES ('indexer', ?)", (wordindex.INDEXER,))
+    return done
+
+
+def _read(task: tuple[str, list[int]]) -> list[tuple]:
+    """(id, read_story) of these articles, their text read from the archive at `path`."""
+    path, ids = task
+    texts = _texts(path, "title, lead, body, published_day, fetched_at", ids)
+    return [(article_id, read_story(*texts[article_id])) for article_id in ids]
+
+
+def stories(db, path: str, *, processes: int | None = None, progress=None) -> int:
+    """Give every article of the archive at `path` (open as `db`) that has no story profile its
+    story, as `import` does: read on `processes` cores, recorded by `assign_story` (one
+    transaction per LOAD_BATCH articles), then decided by `refresh`, which resumes where a kill
+    left it. Returns how many articles were recorded."""
+    processes = processes or os.cpu_count() or 1
+    ids = [article_id for (article_id,) in db.execute(
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_profiles) ORDER BY id")]
+    tasks = [(str(path), ids[start:start + 200]) for start in range(0, len(ids), 200)]
+    done = 0
+    with mp.get_context("fork").Pool(processes) as pool:
+        read = chain.from_iterable(pool.imap(_read, tasks))
+        while batch := list(islice(read, LOAD_BATCH)):
+            with transaction(db):
+                for article_id, reading in batch:
+                    assign_story(db, article_id, reading)
+            done += len(batch)
+            if progress:
+                progress(done)
+    refresh(db, batch=LOAD_BATCH)
     return done

@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/story_bench.py                  # 20,000 articles over 20 days
     .venv/bin/python bench/story_bench.py --articles 5000
+    .venv/bin/python bench/story_bench.py --db /tmp/bench.db    # in the search bench's archive
+
 
 The archive is built with `newsarchive import` (bench/corpus.py's articles, dated over --days
 days: 1,000 a day by default, as dense as 1,000,000 articles over three years; a story's
@@ -14,6 +16,11 @@ batch, timed and shared among them:
 - new generated articles (their own words);
 - articles that share a template: daily weather and exchange-rate items, the same sentences
   with other cities, numbers and days.
+
+With --db, the articles are timed in a kept archive instead, dated over its last --days days:
+the search benchmark's 1,000,000 articles, say, given their stories first by bench/loader.py
+(`stories`: what `import` would decide, on every core; a kept archive remembers them). Each run
+adds its timed articles to that archive (other texts each run).
 
 Reported, in milliseconds an article: the median and p95 of the part paid when it is stored, the
 refresh's share, and the total (each plus the refresh's share), against STORY_TARGET_MS.
@@ -34,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus import PLACES, Generator  # noqa: E402
+from loader import stories as load_stories  # noqa: E402
 
 from newsarchive.model import Article  # noqa: E402
 from newsarchive.store import archive  # noqa: E402
@@ -54,25 +62,25 @@ MONTHS = ["января", "февраля", "марта", "апреля", "ма�
           "ноября", "декабря"]
 
 
-def dated(articles: list[dict], days: int) -> list[dict]:
-    """The articles spread evenly over `days` days from START."""
+def dated(articles: list[dict], days: int, start: datetime = START) -> list[dict]:
+    """The articles spread evenly over `days` days from `start`."""
     step = days * 24 * 60 / max(1, len(articles))
     for i, article in enumerate(articles):
-        when = START + timedelta(minutes=int(i * step))
+        when = start + timedelta(minutes=int(i * step))
         article["published_at"] = when.isoformat()
         article["fetched_at"] = (when + timedelta(minutes=30)).isoformat()
         article["url"] = f"https://{article['site']}/news/{when:%Y/%m/%d}/{i}.html"
     return articles
 
 
-def templated(count: int, days: int, seed: int = 7) -> list[dict]:
+def templated(count: int, days: int, seed: int = 7, start: datetime = START) -> list[dict]:
     """Daily weather and exchange-rate items: one template each, other cities, numbers and days."""
     import random
 
     rng = random.Random(seed)
     out = []
     for i in range(count):
-        when = START + timedelta(days=rng.randrange(days), hours=rng.randrange(6, 10))
+        when = start + timedelta(days=rng.randrange(days), hours=rng.randrange(6, 10))
         city = rng.choice(PLACES)
         fields = {"city": city, "city_gen": city, "day": when.day, "month": MONTHS[when.month - 1],
                   "t1": rng.randint(-25, 5), "t2": rng.randint(-35, -5), "sky": rng.choice(["облачно", "снег", "ясно"]),
@@ -80,7 +88,7 @@ def templated(count: int, days: int, seed: int = 7) -> list[dict]:
                   "rub": f"{rng.uniform(5, 7):.2f}", "usd2": f"{rng.uniform(480, 545):.1f}"}
         template = WEATHER if i % 2 else RATES
         title = template.split(":")[0].format(**fields)
-        out.append({"url": f"https://kt.kz/rus/daily/{i}.html", "site": "kt.kz", "title": title,
+        out.append({"url": f"https://kt.kz/rus/daily/{seed}-{i}.html", "site": "kt.kz", "title": title,
                     "lead": template.format(**fields).split(". ")[0] + ".", "body": template.format(**fields),
                     "published_at": when.isoformat(), "fetched_at": (when + timedelta(minutes=5)).isoformat(),
                     "tags": ["Погода" if i % 2 else "Курс валют"], "language": "ru"})
@@ -113,40 +121,64 @@ def timed_assignments(db, articles: list[dict]) -> tuple[list[float], float]:
     return spent, (time.perf_counter() - started) * 1000 / max(1, decided)
 
 
+def generated_archive(folder: str, articles: int, days: int, generator: Generator):
+    """A new archive of `articles` generated articles over `days` days from START, imported."""
+    db = open_db(Path(folder) / "stories.db")
+    print(f"importing {articles:,} generated articles over {days} days …", flush=True)
+    started = time.perf_counter()
+    counts = import_articles(db, (json.dumps(a, ensure_ascii=False) for a in dated(generator.batch(0, articles), days)))
+    seconds = time.perf_counter() - started
+    print(f"  {dict(counts)} in {seconds:,.0f} s ({articles / seconds:,.0f} articles/s, stories and all)", flush=True)
+    return db, START
+
+
+def kept_archive(path: str, days: int):
+    """A kept archive, every article in its story (bench/loader.py), and the first of its last `days` days."""
+    db = open_db(path)
+    (missing,) = db.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_profiles)"
+                            ).fetchone()
+    if missing:
+        print(f"giving {missing:,} articles of {path} their stories (bench/loader.py) …", flush=True)
+        started = time.perf_counter()
+        load_stories(db, path, progress=lambda done: print(
+            f"  {done:,} read and recorded, {time.perf_counter() - started:,.0f} s", flush=True)
+            if done % 50_000 < 2_000 else None)
+        print(f"  decided in {time.perf_counter() - started:,.0f} s", flush=True)
+    (last,) = db.execute("SELECT max(published_day) FROM articles").fetchone()
+    return db, datetime.fromisoformat(last).replace(tzinfo=START.tzinfo) - timedelta(days=days - 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=20_000, help="archive size (default 20,000)")
     parser.add_argument("--days", type=int, default=20, help="days the archive's articles span (default 20)")
     parser.add_argument("--timed", type=int, default=400, help="articles timed of each kind (default 400)")
+    parser.add_argument("--db", help="time in this kept archive (its last --days days) instead of a generated one")
     args = parser.parse_args()
 
     generator = Generator()
     with tempfile.TemporaryDirectory(prefix="newsarchive-story-bench-") as folder:
-        db = open_db(Path(folder) / "stories.db")
-        print(f"importing {args.articles:,} generated articles over {args.days} days …", flush=True)
-        started = time.perf_counter()
-        lines = (json.dumps(a, ensure_ascii=False)
-                 for a in dated(generator.batch(0, args.articles), args.days))
-        counts = import_articles(db, lines)
-        seconds = time.perf_counter() - started
-        print(f"  {dict(counts)} in {seconds:,.0f} s ({args.articles / seconds:,.0f} articles/s, stories and all)",
-              flush=True)
-        fresh = dated(generator.batch(10_000_000, args.timed), args.days)
+        db, start = (kept_archive(args.db, args.days) if args.db
+                     else generated_archive(folder, args.articles, args.days, generator))
+        (before,) = db.execute("SELECT count(*) FROM articles").fetchone()
+        fresh = dated(generator.batch(10_000_000 + before, args.timed), args.days, start)  # other texts each run
         for article in fresh:
-            article["url"] = article["url"].replace("/news/", "/fresh/")
+            article["url"] = article["url"].replace("/news/", f"/fresh-{before}/")
+        (density,) = db.execute("SELECT count(*) FROM articles WHERE published_day >= ?",
+                                [start.date().isoformat()]).fetchone()
         rows = []
         for name, articles in (("generated articles", fresh),
-                               ("template-sharing items (weather, rates)", templated(args.timed, args.days))):
+                               ("template-sharing items (weather, rates)",
+                                templated(args.timed, args.days, seed=before, start=start))):
             spent, refresh_ms = timed_assignments(db, articles)
             median, p95 = statistics.median(spent), sorted(spent)[int(0.95 * (len(spent) - 1))]
             verdict = "ok" if p95 + refresh_ms <= STORY_TARGET_MS else f"OVER {STORY_TARGET_MS} ms"
             rows.append((name, f"{median:.2f}", f"{p95:.2f}", f"{refresh_ms:.2f}", f"{median + refresh_ms:.2f}",
                          f"{p95 + refresh_ms:.2f}", verdict))
         (stories,) = db.execute("SELECT count(*) FROM stories").fetchone()
-        (total,) = db.execute("SELECT count(*) FROM articles").fetchone()
     print()
-    print(f"story assignment, ms an article, in an archive of {total:,} articles ({stories:,} stories), "
-          f"{args.articles / args.days:,.0f} articles a day")
+    print(f"story assignment, ms an article, in an archive of {before:,} articles ({stories:,} stories), "
+          f"{density / args.days:,.0f} articles a day in the days timed")
     header = ("articles", "stored: median", "p95", "refresh an article", "total: median", "p95", "")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     for row in [header] + rows:

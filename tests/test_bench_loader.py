@@ -1,6 +1,6 @@
 """The search benchmark's loader (bench/loader.py) writes what a search reads exactly as
 `newsarchive import` writes it: the same articles, URLs, tags and word index rows; its reindex
-builds the word index the product's rebuild builds."""
+builds the word index the product's rebuild builds; its stories decides the stories import decides."""
 
 import json
 import sys
@@ -24,7 +24,7 @@ from newsarchive.store.wordindex import (
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from corpus import Generator  # noqa: E402
-from loader import load, reindex  # noqa: E402
+from loader import load, reindex, stories  # noqa: E402
 
 #: What the loader leaves out (stories, raw pages) or sets otherwise (when it was seen).
 COMPARED = {
@@ -86,3 +86,39 @@ def test_reindex_builds_what_rebuild_builds(tmp_path, generated):
     assert _tables(loaded) == rebuilt
     rebuild(loaded.conn)
     assert _tables(loaded) == rebuilt
+
+
+STORY_TABLES = {
+    "stories": "SELECT o.canonical_url, s.title, s.articles, s.sites, s.first_published, s.last_published, "
+               "(SELECT group_concat(canonical_url, ' ') FROM (SELECT canonical_url FROM articles "
+               "WHERE story_id = s.id ORDER BY canonical_url)) FROM stories s JOIN articles o ON o.id = s.origin_id "
+               "ORDER BY 1",
+    "story_profiles": "SELECT a.canonical_url, p.day, p.profile, p.posted FROM story_profiles p "
+                      "JOIN articles a ON a.id = p.article_id ORDER BY 1",
+    "story_postings": "SELECT p.token, p.day, a.canonical_url FROM story_postings p "
+                      "JOIN articles a ON a.id = p.article_id ORDER BY 1, 2, 3",
+    "story_links": "SELECT a.canonical_url, b.canonical_url, l.kind, l.score FROM story_links l "
+                   "JOIN articles a ON a.id = l.article_id JOIN articles b ON b.id = l.other_id ORDER BY 1, 2",
+    "story_df": "SELECT token, documents FROM story_df ORDER BY token",
+    "story_documents": "SELECT value FROM archive_meta WHERE name = 'story_documents'",
+    "story_pending": "SELECT count(*) FROM story_pending",
+    "unassigned": "SELECT count(*) FROM articles WHERE story_id IS NULL",
+}
+
+
+def test_stories_decides_what_import_decides(tmp_path, generated):
+    articles = [dict(a) for a in generated]
+    for i, source in enumerate(articles[:6]):  # copies on other sites, credited, so that stories have several articles
+        articles.append({**source, "url": f"https://ustinka.kz/news/{i}.html", "site": "ustinka.kz",
+                         "body": source["body"] + f"\nПередает {source['site'].capitalize()}."})
+    imported = open_db(tmp_path / "imported.db")
+    import_articles(imported, [json.dumps(a, ensure_ascii=False) for a in articles])
+    loaded = open_db(tmp_path / "loaded.db")
+    load(loaded, articles, processes=1)
+    assert stories(loaded, tmp_path / "loaded.db", processes=2) == len(articles)
+    expected = {name: imported.execute(sql).fetchall() for name, sql in STORY_TABLES.items()}
+    got = {name: loaded.execute(sql).fetchall() for name, sql in STORY_TABLES.items()}
+    assert len(expected["story_links"]) >= 2 * 6 and max(row[2] for row in expected["stories"]) >= 2
+    assert expected["unassigned"] == [(0,)] and expected["story_pending"] == [(0,)]
+    assert got == expected
+    assert stories(loaded, tmp_path / "loaded.db", processes=2) == 0  # every article has its story: nothing to do
