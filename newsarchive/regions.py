@@ -121,8 +121,15 @@ class Gazetteer:
     by_prefix_common: dict
 
     def candidates(self, token: str) -> tuple[_Phrase, ...]:
-        by_prefix = self.by_prefix if token[:1].isupper() or token.isupper() else self.by_prefix_common
-        return by_prefix.get(_fold(token)[:2], ())
+        return self._by_case(token).get(_fold(token)[:2], ())
+
+    def may_start(self, token: str) -> bool:
+        """Could a phrase start with `token`? Its first letters tell, at less than looking (most
+        words start none)."""
+        return _fold(token[:2])[:2] in self._by_case(token)
+
+    def _by_case(self, token: str) -> dict:
+        return self.by_prefix if token[:1].isupper() or token.isupper() else self.by_prefix_common
 
     def region(self, name: str) -> dict | None:
         for r in self.regions:
@@ -193,10 +200,11 @@ def mentions(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     tokens = _TOKEN.findall(text)
+    may_start = load_gazetteer().may_start
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in _starting(tokens[i]):
+        for phrase in (_starting(tokens[i]) if may_start(tokens[i]) else ()):
             if phrase.match(tokens, i):
                 out.append(phrase.region)
                 i += len(phrase.words)
@@ -275,7 +283,7 @@ def canonical_region(value: str | None) -> str | None:
     return normalise_region(value) or value
 
 
-@lru_cache(maxsize=20_000)  # the common tokens; 100,000 held 23 MB in each of a crawl's processes
+@lru_cache(maxsize=20_000)  # the common tokens that may start one; 100,000 held 23 MB a process
 def _starting(token: str) -> tuple[_Phrase, ...]:
     """The gazetteer's phrases whose first word `token` is (most words start none)."""
     return tuple(phrase for phrase in load_gazetteer().candidates(token) if phrase.words[0].matches(token))

@@ -98,9 +98,10 @@ def _read_words(text: str, weight: int, found: StoryFacts) -> None:
     parts = Counter(part for word in _WORD.findall(fold(text)) for part in word.split("-"))
     terms = found.terms
     for part, count in parts.items():
-        if _is_function(part):
+        analysis = analyse(part)
+        if analysis.pos in _FUNCTION_POS:  # a preposition, conjunction, particle, pronoun… by its likeliest reading
             continue
-        for token in word_tokens(part):
+        for token in analysis.tokens:
             if len(token.partition(LEXEME_MARK)[0]) > 2:
                 terms[token] = terms.get(token, 0) + weight * count
     found.names.update(_names(text))
