@@ -56,6 +56,26 @@ def test_relative_dates_count_from_fetch_time(text, expected):
     assert to_iso(parse_date(text, FETCHED)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("10:15", "2026-01-20T10:15:00+05:00"),
+        ("в 9:05", "2026-01-20T09:05:00+05:00"),
+        ("00:00:30", "2026-01-20T00:00:30+05:00"),
+        ("23:59", "2026-01-19T23:59:00+05:00"),  # later than the fetch: yesterday's
+        ("25:00", None),
+        ("10:75", None),
+    ],
+)
+def test_a_time_alone_is_its_most_recent_moment(text, expected):
+    assert to_iso(parse_date(text, FETCHED)) == expected
+
+
+def test_a_time_alone_needs_no_dateparser(monkeypatch):
+    monkeypatch.setattr("newsarchive.extract.dates._slow_parse", lambda text, now: pytest.fail(f"slow parse of {text!r}"))
+    assert to_iso(parse_date("14:05", FETCHED)) == "2026-01-20T14:05:00+05:00"
+
+
 def test_day_without_year_is_the_most_recent_past_one():
     assert to_iso(parse_date("18.янв 10:25", FETCHED)) == "2026-01-18T10:25:00+05:00"
     assert to_iso(parse_date("22.мар 10:25", FETCHED)) == "2025-03-22T10:25:00+05:00"

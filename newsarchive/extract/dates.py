@@ -38,6 +38,8 @@ _RELATIVE_DAY = re.compile(
 )
 _DAYS_BACK = {"сегодня": 0, "бүгін": 0, "today": 0, "вчера": 1, "кеше": 1, "yesterday": 1, "позавчера": 2}
 _JUST_NOW = re.compile(r"^(только что|жаңа ғана|just now)$", re.I)
+#: A time alone, as listings write today's news ("10:15", "в 10:15").
+_BARE_TIME = re.compile(r"^(?:в\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.I)
 # Leading labels such as "Опубликовано:", "Дата публикации:", "Обновлено" before the date itself.
 _LABEL = re.compile(
     r"^(?:[^\W\d_]+[\s.]*){1,4}[:\-–—]\s*(?=\S)|"
@@ -117,6 +119,15 @@ def _fast_parse(text: str, now: datetime) -> datetime | None:
         day = local_now - timedelta(days=_DAYS_BACK[match.group(1).lower()])
         h, mi, s = _time_of(text)
         return _local(day.year, day.month, day.day, h, mi, s)
+    match = _BARE_TIME.match(text)
+    if match:  # the most recent such moment: today's, else (later than the fetch) yesterday's
+        h, mi, s = match.groups()
+        if int(h) > 23 or int(mi) > 59 or int(s or 0) > 59:
+            return None
+        value = _local(local_now.year, local_now.month, local_now.day, h, mi, s)
+        if value > now + timedelta(minutes=DATE_FUTURE_SLACK_MINUTES):
+            value -= timedelta(days=1)
+        return value
     tz = _text_tz(text)
     match = _NUMERIC.search(text)
     if match:
