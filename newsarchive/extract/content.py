@@ -257,7 +257,7 @@ def _is_caption(cls: str | None) -> bool:
 def _stopword_density(words: list[str]) -> float:
     if not words:
         return 0.0
-    return sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
+    return sum(map(STOPWORDS.__contains__, map(str.lower, words))) / len(words)
 
 
 def classify(block: Block) -> None:
