@@ -128,7 +128,8 @@ def test_max_minutes_bounds_the_run(site, tmp_path):
                                  settings={"DOWNLOAD_DELAY": 0.25, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}))
     assert result.returncode == 0, result.stderr[-3000:]
     (run,) = runs(db_path)
-    assert run["status"] == "closespider_timeout" and articles(db_path) < 100
+    assert run["status"] == "closespider_timeout" and articles(db_path) < 100, (
+        run, articles(db_path), result.stdout[-2000:], result.stderr[-3000:])
 
 
 def test_exit_codes_are_documented_in_help():
