@@ -9,13 +9,23 @@ import json
 from collections import defaultdict
 from datetime import date
 
+import numpy as np
 import pytest
 from conftest import REPO, crawl_mirrors
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mirrors.server import load_manifest, mirror_names
 
 from newsarchive.store.importer import import_articles
 from newsarchive.store.schema import open_db
-from newsarchive.store.stories import Link, cluster, origin, regroup
+from newsarchive.store.stories import (
+    VECTOR_TERMS,
+    Link,
+    cluster,
+    origin,
+    regroup,
+    vectors,
+)
 from newsarchive.store.storyfacts import facts, stated_days
 from newsarchive.store.transaction import transaction
 
@@ -180,3 +190,25 @@ def test_origin_follows_the_credit_chain_and_else_is_the_earliest():
     for member in members:
         member["credited_source"] = member["credited_via"] = None
     assert origin(members) == 1
+
+
+# An article's words: hashes from a small vocabulary (so that articles share them), counts, and
+# rarities from a few levels (so that TF-IDF ties are common).
+WORDS = st.one_of(st.dictionaries(st.integers(0, 300), st.integers(1, 6), max_size=VECTOR_TERMS),
+                  st.dictionaries(st.integers(0, 300), st.integers(1, 6), min_size=VECTOR_TERMS, max_size=200))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, max_size=8), st.lists(st.sampled_from([0.5, 1.0, 2.5, 7.0]), min_size=301, max_size=301))
+def test_an_articles_vector_is_its_own_top_terms_whoever_shares_the_batch(articles, levels):
+    tokens, idf = np.arange(301, dtype=np.int64), np.array(levels)
+    words = [(np.array(sorted(a), dtype=np.int64), np.array([a[h] for h in sorted(a)], dtype=np.int32))
+             for a in articles]
+    together = vectors(words, tokens, idf)
+    for article, (terms, weights), alone in zip(articles, together, (vectors([w], tokens, idf)[0] for w in words)):
+        tfidf = {h: (1 + np.log(count)) * levels[h] for h, count in article.items()}
+        best = sorted(sorted(tfidf, key=lambda h: (tfidf[h], h))[-VECTOR_TERMS:])  # the larger hash on a tie
+        assert terms.tolist() == best and alone[0].tolist() == best
+        expected = np.array([tfidf[h] for h in best])
+        np.testing.assert_allclose(weights, expected / (np.linalg.norm(expected) or 1), rtol=1e-6)
+        np.testing.assert_array_equal(weights, alone[1])

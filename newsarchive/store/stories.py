@@ -24,13 +24,12 @@ Y», «Источник: Z», resolved to the member from that site), else the e
 
 from __future__ import annotations
 
+import heapq
 import json
-import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -134,30 +133,33 @@ def read_story(title, lead, body, published_day: str | None, fetched_at: str | N
                    copies.signature(title, lead, body))
 
 
-def weigh(article_id: int, reading: Reading, idf: dict[int, float] | None) -> Profile:
-    """The profile of a read article, its words weighted by `idf` (None: no vector yet)."""
-    if idf is None:
-        terms, weights = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    else:
-        terms, weights = vector(reading.term_counts, idf)
-    return Profile(article_id, reading.day, terms, weights, reading.anchors, reading.event_days, reading.title_days,
-                   reading.numbers, reading.places, reading.broad, reading.signature, reading.term_counts)
+def unweighed(article_id: int, reading: Reading) -> Profile:
+    """The profile of a read article, without its vector (weighed by `refresh`, with the
+    archive's word counts)."""
+    return Profile(article_id, reading.day, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32),
+                   reading.anchors, reading.event_days, reading.title_days, reading.numbers, reading.places,
+                   reading.broad, reading.signature, reading.term_counts)
 
 
-def vector(term_counts: dict[int, int], idf: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-    """(terms, weights): the VECTOR_TERMS terms of highest TF-IDF (the larger hash first on a
-    tie), sorted, and their weights, unit length."""
-    hashes = np.fromiter(term_counts.keys(), dtype=np.int64, count=len(term_counts))
-    counts = np.fromiter(term_counts.values(), dtype=np.float64, count=len(term_counts))
-    rarities = np.array(list(map(idf.__getitem__, term_counts)), dtype=np.float64)
-    tfidf = (1 + np.log(counts)) * rarities
-    kept = np.lexsort((hashes, tfidf))[-VECTOR_TERMS:]
-    order = np.argsort(hashes[kept])
-    terms, weights = hashes[kept][order], tfidf[kept][order].astype(np.float32)
-    norm = float(np.linalg.norm(weights))
-    if norm:
-        weights /= norm
-    return terms, weights
+def vectors(words: list[tuple[np.ndarray, np.ndarray]], tokens: np.ndarray, idf: np.ndarray
+            ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(terms, weights) of each article, from its words' hashes (sorted) and counts (`words`): the
+    VECTOR_TERMS terms of highest TF-IDF (the larger hash first on a tie), sorted, and their
+    weights, unit length. `idf`: the rarity of each of `tokens` (sorted), which hold every word.
+    All articles in one pass."""
+    lengths = np.array([len(hashes) for hashes, _ in words], dtype=np.int64)
+    hashes = np.concatenate([np.zeros(0, dtype=np.int64), *(h for h, _ in words)])
+    counts = np.concatenate([np.zeros(0, dtype=np.float64), *(c for _, c in words)]).astype(np.float64)
+    owner = np.repeat(np.arange(len(words)), lengths)
+    tfidf = (1 + np.log(counts)) * idf[np.searchsorted(tokens, hashes)]
+    levels, level = np.unique(tfidf, return_inverse=True)
+    # by article, then TF-IDF, then hash: a stable sort keeps each article's hashes in their order
+    order = np.argsort(owner * len(levels) + level, kind="stable")
+    kept = np.sort(order[np.arange(len(order)) >= np.repeat(np.cumsum(lengths) - VECTOR_TERMS, lengths)])
+    norms = np.sqrt(np.bincount(owner[kept], weights=tfidf[kept] ** 2, minlength=len(words)))
+    weights = (tfidf[kept] / np.where(norms > 0, norms, 1)[owner[kept]]).astype(np.float32)
+    bounds = np.cumsum(np.minimum(lengths, VECTOR_TERMS))[:-1]
+    return list(zip(np.split(hashes[kept], bounds), np.split(weights, bounds)))
 
 
 def posted_tokens(profile: Profile) -> list[int]:
@@ -165,8 +167,7 @@ def posted_tokens(profile: Profile) -> list[int]:
     and a fixed sample of its content words (those of smallest hash: two texts sharing many words
     share some of them). It depends on the article alone, so two articles find each other
     whichever comes first."""
-    sample = sorted(int(h) for h in profile.term_counts)[:SAMPLED_TERMS]
-    return sorted(set(sample) | set(profile.anchors))
+    return sorted(set(heapq.nsmallest(SAMPLED_TERMS, profile.term_counts)) | set(profile.anchors))
 
 
 # --- comparing two articles ---
@@ -381,7 +382,7 @@ def _record(db, article_id: int, reading: Reading | None, *, counted: bool) -> N
     if reading is None:
         reading = read_story(*db.execute("SELECT title, lead, body, published_day, fetched_at FROM articles "
                                          "WHERE id = ?", [article_id]).fetchone())
-    profile = weigh(article_id, reading, None)
+    profile = unweighed(article_id, reading)
     posted = posted_tokens(profile)
     db.execute("INSERT INTO story_profiles (article_id, day, profile, posted) VALUES (?, ?, ?, ?)",
                [article_id, profile.day, pack(profile), np.array(posted, dtype=np.int64).tobytes()])
@@ -408,26 +409,34 @@ def _link(db, profile: Profile, posted: list[int], idf: dict[int, float]) -> Non
 
 def rarity(db, hashes) -> dict[int, float]:
     """{hash: idf} of these terms and anchors over the archive's documents."""
-    ordered = sorted(set(hashes))
+    tokens = np.unique(np.fromiter(hashes, dtype=np.int64))
+    return dict(zip(tokens.tolist(), rarities(db, tokens).tolist()))
+
+
+def rarities(db, tokens: np.ndarray) -> np.ndarray:
+    """The idf of each of these terms and anchors (sorted, unique) over the archive's documents."""
     row = db.execute("SELECT value FROM archive_meta WHERE name = 'story_documents'").fetchone()
     documents = int(row[0]) if row else 0
-    found = {}
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
-        found.update(db.execute(f"SELECT token, documents FROM story_df WHERE token IN ({','.join('?' * len(chunk))})",
-                                chunk).fetchall())
-    return {h: math.log((documents + PRIOR_DOCUMENTS) / (found.get(h, 0) + 1)) for h in ordered}
+    held = np.zeros(len(tokens), dtype=np.float64)
+    for start in range(0, len(tokens), 500):
+        chunk = tokens[start:start + 500].tolist()
+        found = db.execute(f"SELECT token, documents FROM story_df WHERE token IN ({','.join('?' * len(chunk))})",
+                           chunk).fetchall()
+        if found:
+            token, count = np.array(found, dtype=np.int64).T
+            held[np.searchsorted(tokens, token)] = count
+    return np.log((documents + PRIOR_DOCUMENTS) / (held + 1))
 
 
-def count_documents(db, token_sets: list[set[int]]) -> None:
-    """Count these documents (each a set of the terms and anchors it holds) into the document
+def count_documents(db, token_sets: list[np.ndarray]) -> None:
+    """Count these documents (each the unique terms and anchors it holds) into the document
     frequencies: one write a token, however many of the documents hold it."""
-    counts = Counter(chain.from_iterable(token_sets))
+    tokens, counts = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *token_sets]), return_counts=True)
     db.execute("INSERT INTO archive_meta (name, value) VALUES ('story_documents', ?) "
                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", [len(token_sets)])
     db.conn.executemany("INSERT INTO story_df (token, documents) VALUES (?, ?) "
                         "ON CONFLICT (token) DO UPDATE SET documents = documents + excluded.documents",
-                        sorted(counts.items()))
+                        zip(tokens.tolist(), counts.tolist()))
 
 
 def _forget(db, article_id: int) -> bool:
@@ -588,24 +597,23 @@ def _group(db, article_id: int) -> set[int]:
 
 def _count(db, ids: list[int]) -> None:
     """Count the words and anchors of newly stored articles into the document frequencies."""
-    token_sets = [set(counts) | set(profile.anchors) for counts, profile in _pending_profiles(db, ids).values()]
-    count_documents(db, token_sets)
+    count_documents(db, [np.union1d(hashes, sections(blob)[2]) for hashes, _, blob in _pending_words(db, ids).values()])
 
 
-def _pending_profiles(db, ids: list[int]) -> dict[int, tuple[dict[int, int], Profile]]:
-    """{id: (word counts, profile)} of these pending articles; an article pending without its
-    word counts (from an older version) is read again."""
+def _pending_words(db, ids: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray, bytes]]:
+    """{id: (its words' hashes, their counts, its packed profile)} of these pending articles; an
+    article pending without its word counts (from an older version) is read again."""
     marks = ",".join("?" * len(ids))
     found = {}
-    for article_id, terms, day, blob in db.execute(
-            f"SELECT p.article_id, p.terms, s.day, s.profile FROM story_pending p JOIN story_profiles s "
-            f"USING (article_id) WHERE p.article_id IN ({marks})", ids).fetchall():
+    for article_id, terms, blob in db.execute(
+            f"SELECT p.article_id, p.terms, s.profile FROM story_pending p JOIN story_profiles s "
+            f"USING (article_id) WHERE p.article_id IN ({marks}) ORDER BY p.article_id", ids).fetchall():
         if terms is None:
             _forget(db, article_id)
             _record(db, article_id, None, counted=True)
-            terms, day, blob = db.execute("SELECT p.terms, s.day, s.profile FROM story_pending p JOIN story_profiles s "
-                                          "USING (article_id) WHERE p.article_id = ?", [article_id]).fetchone()
-        found[article_id] = (unpack_counts(terms), unpack(article_id, day, blob))
+            terms, blob = db.execute("SELECT p.terms, s.profile FROM story_pending p JOIN story_profiles s "
+                                     "USING (article_id) WHERE p.article_id = ?", [article_id]).fetchone()
+        found[article_id] = (*unpack_counts(terms), blob)
     return found
 
 
@@ -613,13 +621,12 @@ def _reweigh(db, ids: list[int]) -> None:
     """Weigh pending articles' words with today's counts and drop their links. Only the vector
     changes (what an article is posted under and its facts do not depend on the counts), so the
     words counted when it was stored serve."""
-    pending = _pending_profiles(db, ids)
-    idf = rarity(db, {h for counts, profile in pending.values() for h in (*counts, *profile.anchors)})
-    weighed = []
-    for article_id, (counts, profile) in sorted(pending.items()):
-        terms, weights = vector(counts, idf)
-        weighed.append((pack(replace(profile, terms=terms, weights=weights)), article_id))
-    db.conn.executemany("UPDATE story_profiles SET profile = ? WHERE article_id = ?", weighed)
+    pending = _pending_words(db, ids)
+    tokens = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *(h for h, _, _ in pending.values())]))
+    weighed = vectors([(hashes, counts) for hashes, counts, _ in pending.values()], tokens, rarities(db, tokens))
+    db.conn.executemany("UPDATE story_profiles SET profile = ? WHERE article_id = ?",
+                        [(with_vector(blob, terms, weights), article_id)
+                         for (article_id, (_, _, blob)), (terms, weights) in zip(pending.items(), weighed)])
     marks = ",".join("?" * len(ids))
     db.conn.executemany("DELETE FROM story_links WHERE article_id = ? AND other_id = ?",
                         [(a, b) for pair in db.execute(f"SELECT article_id, other_id FROM story_links "
@@ -687,15 +694,16 @@ def pack(profile: Profile) -> bytes:
 
 
 def pack_counts(term_counts: dict[int, int]) -> bytes:
-    hashes = np.array(sorted(term_counts), dtype=np.int64)
-    return hashes.tobytes() + np.array([term_counts[int(h)] for h in hashes], dtype=np.int32).tobytes()
+    hashes = np.fromiter(term_counts.keys(), dtype=np.int64, count=len(term_counts))
+    counts = np.fromiter(term_counts.values(), dtype=np.int32, count=len(term_counts))
+    order = np.argsort(hashes)
+    return hashes[order].tobytes() + counts[order].tobytes()
 
 
-def unpack_counts(blob: bytes) -> dict[int, int]:
+def unpack_counts(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, counts) of an article's words, packed by `pack_counts`."""
     n = len(blob) // 12
-    hashes = np.frombuffer(blob, dtype=np.int64, count=n)
-    counts = np.frombuffer(blob, dtype=np.int32, count=n, offset=8 * n)
-    return dict(zip(hashes.tolist(), counts.tolist()))
+    return np.frombuffer(blob, dtype=np.int64, count=n), np.frombuffer(blob, dtype=np.int32, count=n, offset=8 * n)
 
 
 @lru_cache(maxsize=512)  # ~5 KB an entry; a miss costs ~20 µs, and an article has ~8 candidates
@@ -706,7 +714,18 @@ def _unpacked(article_id: int, day: int, blob: bytes) -> Profile:
 
 
 def unpack(article_id: int, day: int, blob: bytes) -> Profile:
-    n_terms, n_anchors, n_signature, n_facts = np.frombuffer(blob, dtype=np.int32, count=4)
+    terms, weights, anchors, signature, facts_json = sections(blob)
+    found = json.loads(facts_json)
+    return Profile(article_id, day, terms, weights, {int(h): "" for h in anchors}, frozenset(found["event_days"]),
+                   frozenset(found["title_days"]),
+                   {unit: frozenset(values) for unit, values in found["numbers"].items()},
+                   frozenset(found["places"]), found["broad"],
+                   signature.astype(np.uint64) if len(signature) else None)
+
+
+def sections(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bytes]:
+    """(terms, weights, anchors, signature, facts as JSON) of a packed profile, without copying."""
+    n_terms, n_anchors, n_signature, n_facts = np.frombuffer(blob, dtype=np.int32, count=4).tolist()
     at = 16
     terms = np.frombuffer(blob, dtype=np.int64, count=n_terms, offset=at)
     at += 8 * n_terms
@@ -716,9 +735,12 @@ def unpack(article_id: int, day: int, blob: bytes) -> Profile:
     at += 8 * n_anchors
     signature = np.frombuffer(blob, dtype=np.uint32, count=n_signature, offset=at)
     at += 4 * n_signature
-    found = json.loads(blob[at:at + n_facts])
-    return Profile(article_id, day, terms, weights, {int(h): "" for h in anchors}, frozenset(found["event_days"]),
-                   frozenset(found["title_days"]),
-                   {unit: frozenset(values) for unit, values in found["numbers"].items()},
-                   frozenset(found["places"]), found["broad"],
-                   signature.astype(np.uint64) if n_signature else None)
+    return terms, weights, anchors, signature, blob[at:at + n_facts]
+
+
+def with_vector(blob: bytes, terms: np.ndarray, weights: np.ndarray) -> bytes:
+    """A packed profile with another vector, the rest of it as it was."""
+    head = np.frombuffer(blob, dtype=np.int32, count=4).copy()
+    rest = blob[16 + 12 * int(head[0]):]
+    head[0] = len(terms)
+    return b"".join([head.tobytes(), terms.astype(np.int64).tobytes(), weights.astype(np.float32).tobytes(), rest])
