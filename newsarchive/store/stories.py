@@ -92,6 +92,7 @@ class Profile:
     places: frozenset[str]
     broad: bool  # a digest, a recap, a forecast for the country (see `BROAD_DAYS`)
     signature: np.ndarray | None
+    shingles: int  # how many the signature is of (0: not known)
     #: Every content word's hash → how often the text uses it (only while the profile is made).
     term_counts: dict[int, int] = field(default_factory=dict)
 
@@ -119,6 +120,7 @@ class Reading:
     places: frozenset[str]
     broad: bool
     signature: np.ndarray | None
+    shingles: int
 
 
 def read_story(title, lead, body, published_day: str | None, fetched_at: str | None) -> Reading:
@@ -126,11 +128,12 @@ def read_story(title, lead, body, published_day: str | None, fetched_at: str | N
     day; else the day it was fetched)."""
     day = kazakh_day(published_day) or local_date(fetched_at) or kazakh_day("1990-01-01")
     found = facts(title, lead, body, day)
+    signature, shingles = copies.fingerprint(title, lead, body)
     return Reading(day.toordinal(), {token_hash("t|" + term): count for term, count in found.terms.items()},
                    {token_hash(anchor): anchor for anchor in found.anchors()}, frozenset(found.event_days),
                    frozenset(found.title_days), {unit: frozenset(values) for unit, values in found.numbers.items()},
                    frozenset(found.places), found.days_named >= BROAD_DAYS or found.regions_named >= BROAD_REGIONS,
-                   copies.signature(title, lead, body))
+                   signature, shingles)
 
 
 def unweighed(article_id: int, reading: Reading) -> Profile:
@@ -138,7 +141,7 @@ def unweighed(article_id: int, reading: Reading) -> Profile:
     archive's word counts)."""
     return Profile(article_id, reading.day, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32),
                    reading.anchors, reading.event_days, reading.title_days, reading.numbers, reading.places,
-                   reading.broad, reading.signature, reading.term_counts)
+                   reading.broad, reading.signature, reading.shingles, reading.term_counts)
 
 
 def vectors(words: list[tuple[np.ndarray, np.ndarray]], tokens: np.ndarray, idf: np.ndarray
@@ -179,8 +182,8 @@ def compare(a: Profile, b: Profile, idf: dict[int, float], cosine: float | None 
     if abs(a.day - b.day) > WINDOW_DAYS or disagree(a, b):
         return None
     if a.signature is not None and b.signature is not None:
-        shingles = copies.similarity(a.signature, b.signature)
-        if shingles >= copies.COPY_SIMILARITY:
+        shingles = copies.copy_score(a.signature, a.shingles, b.signature, b.shingles)
+        if shingles is not None:
             return Link("copy", shingles)
     if a.broad or b.broad:  # a digest shares words, names and numbers with each event it sums up
         return None
@@ -683,7 +686,7 @@ def pack(profile: Profile) -> bytes:
     facts_json = json.dumps({
         "event_days": sorted(profile.event_days), "title_days": sorted(profile.title_days),
         "numbers": {unit: sorted(values) for unit, values in profile.numbers.items()},
-        "places": sorted(profile.places), "broad": profile.broad,
+        "places": sorted(profile.places), "broad": profile.broad, "shingles": profile.shingles,
     }, ensure_ascii=False).encode()
     anchors = np.array(sorted(profile.anchors), dtype=np.int64)
     signature = (profile.signature.astype(np.uint32) if profile.signature is not None
@@ -720,7 +723,7 @@ def unpack(article_id: int, day: int, blob: bytes) -> Profile:
                    frozenset(found["title_days"]),
                    {unit: frozenset(values) for unit, values in found["numbers"].items()},
                    frozenset(found["places"]), found["broad"],
-                   signature.astype(np.uint64) if len(signature) else None)
+                   signature.astype(np.uint64) if len(signature) else None, found.get("shingles", 0))
 
 
 def sections(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bytes]:
