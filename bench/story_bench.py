@@ -17,7 +17,8 @@ batch, timed and shared among them:
 - articles that share a template: daily weather and exchange-rate items, the same sentences
   with other cities, numbers and days.
 
-With --db, the articles are timed in a kept archive instead, dated over its last --days days:
+With --db, the articles are timed in a kept archive instead, dated over --days days of its last
+year (the window holding the fewest articles, so that the articles each run adds do not pile up):
 the search benchmark's 1,000,000 articles, say, given their stories first by bench/loader.py
 (`stories`: what `import` would decide, on every core; a kept archive remembers them). Each run
 adds its timed articles to that archive (other texts each run).
@@ -34,7 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -132,8 +133,11 @@ def generated_archive(folder: str, articles: int, days: int, generator: Generato
     return db, START
 
 
-def kept_archive(path: str, days: int):
-    """A kept archive, every article in its story (bench/loader.py), and the first of its last `days` days."""
+def kept_archive(path: str, days: int, span: int = 365):
+    """A kept archive, every article in its story (bench/loader.py), and the first day of the
+    `days`-day window, among its last `span` days, that holds the fewest articles: a run adds its
+    timed articles to the window it times, so the next run times another and the archive keeps
+    the density it stands for."""
     db = open_db(path)
     (missing,) = db.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_profiles)"
                             ).fetchone()
@@ -145,7 +149,16 @@ def kept_archive(path: str, days: int):
             if done % 50_000 < 2_000 else None)
         print(f"  decided in {time.perf_counter() - started:,.0f} s", flush=True)
     (last,) = db.execute("SELECT max(published_day) FROM articles").fetchone()
-    return db, datetime.fromisoformat(last).replace(tzinfo=START.tzinfo) - timedelta(days=days - 1)
+    last = date.fromisoformat(last)
+    held = dict(db.execute("SELECT published_day, count(*) FROM articles WHERE published_day > ? "
+                           "GROUP BY published_day", [(last - timedelta(days=span)).isoformat()]).fetchall())
+
+    def window(k: int) -> int:
+        return sum(held.get((last - timedelta(days=k * days + i)).isoformat(), 0) for i in range(days))
+
+    emptiest = min(range(max(1, span // days)), key=lambda k: (window(k), k))
+    first = last - timedelta(days=emptiest * days + days - 1)
+    return db, datetime.combine(first, datetime.min.time(), START.tzinfo)
 
 
 def main() -> None:
@@ -153,7 +166,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000, help="archive size (default 20,000)")
     parser.add_argument("--days", type=int, default=20, help="days the archive's articles span (default 20)")
     parser.add_argument("--timed", type=int, default=400, help="articles timed of each kind (default 400)")
-    parser.add_argument("--db", help="time in this kept archive (its last --days days) instead of a generated one")
+    parser.add_argument("--db", help="time in this kept archive (--days days of its last year) instead of a generated one")
     args = parser.parse_args()
 
     generator = Generator()
@@ -164,8 +177,9 @@ def main() -> None:
         fresh = dated(generator.batch(10_000_000 + before, args.timed), args.days, start)  # other texts each run
         for article in fresh:
             article["url"] = article["url"].replace("/news/", f"/fresh-{before}/")
-        (density,) = db.execute("SELECT count(*) FROM articles WHERE published_day >= ?",
-                                [start.date().isoformat()]).fetchone()
+        (density,) = db.execute("SELECT count(*) FROM articles WHERE published_day BETWEEN ? AND ?",
+                                [start.date().isoformat(), (start + timedelta(days=args.days - 1)).date().isoformat()]
+                                ).fetchone()
         rows = []
         for name, articles in (("generated articles", fresh),
                                ("template-sharing items (weather, rates)",
